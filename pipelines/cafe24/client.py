@@ -1,0 +1,237 @@
+"""The sms_list client: one page with retries, one window read consistently with bounded concurrency."""
+
+import hashlib
+import math
+import random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from pipelines.cafe24.answer import Page, Record, parse_answer
+from pipelines.cafe24.errors import (
+    Cafe24Error,
+    Cafe24TransientError,
+    Cafe24UnavailableError,
+    Cafe24WindowUnstableError,
+)
+from pipelines.cafe24.windows import SmsType, Window
+from pipelines.kst import KST, today_kst
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """How to reach sms_list and how hard to try. `secure` is a secret and is kept out of repr."""
+
+    url: str
+    user_id: str
+    secure: str = field(repr=False)
+    page_size: int = 50
+    concurrency: int = 8
+    timeout_seconds: float = 15.0
+    max_attempts: int = 6
+    backoff_seconds: float = 0.5
+    max_backoff_seconds: float = 30.0
+    max_rereads: int = 5
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """One answered request as received: the form fields without the secret, the body, and its parse."""
+
+    start_no: int
+    fields: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+    page: Page
+
+    @property
+    def body_sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass(frozen=True)
+class WindowListing:
+    """Every row one window listed for one type, from a read whose pages agree with each other."""
+
+    window: Window
+    sms_type: SmsType
+    pages: list[FetchedPage]
+    requests: int
+    rereads: int
+
+    @property
+    def records(self) -> list[Record]:
+        return [record for fetched in self.pages for record in fetched.page.records]
+
+
+class SmsListClient:
+    """Reads Cafe24's sms_list. Thread-safe counters; use as a context manager to release its pool."""
+
+    def __init__(self, config: ClientConfig, session: requests.Session | None = None) -> None:
+        self.config = config
+        self._session = session or requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(config.concurrency, 1))
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+        self._pool = ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix="sms_list")
+        self._lock = threading.Lock()
+        self._requests = 0
+        self._sleep: Callable[[float], None] = time.sleep
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests made so far, retries included."""
+        return self._requests
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._session.close()
+
+    def __enter__(self) -> "SmsListClient":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def fetch_page(self, window: Window, sms_type: SmsType, start_no: int) -> FetchedPage:
+        """One page, retrying transient faults with exponential backoff and jitter."""
+        fields = {
+            "smsType": sms_type.value,
+            **window.form_fields(),
+            "startNo": str(start_no),
+            "displayNo": str(self.config.page_size),
+            "sendType": "",
+            "sendStatus": "",
+            "receivePhone": "",
+            "sendPhone": "",
+        }
+        last_fault: Cafe24TransientError | None = None
+        for attempt in range(1, self.config.max_attempts + 1):
+            try:
+                body = self._post(fields)
+                return FetchedPage(
+                    start_no,
+                    {"user_id": self.config.user_id, **fields},
+                    body,
+                    datetime.now(KST),
+                    parse_answer(body),
+                )
+            except Cafe24TransientError as fault:
+                last_fault = fault
+            if attempt < self.config.max_attempts:
+                self._sleep(self._backoff(attempt, last_fault.retry_after))
+        raise Cafe24UnavailableError(
+            f"Cafe24 sms_list kept failing for window {window} ({sms_type.name}, startNo {start_no}) "
+            f"after {self.config.max_attempts} attempts; last fault: {last_fault}"
+        )
+
+    def _post(self, fields: dict[str, str]) -> bytes:
+        form = {"user_id": self.config.user_id, "secure": self.config.secure, **fields}
+        with self._lock:
+            self._requests += 1
+        try:
+            response = self._session.post(self.config.url, data=form, timeout=self.config.timeout_seconds)
+        except requests.Timeout:
+            raise Cafe24TransientError(f"no answer within {self.config.timeout_seconds:g} s") from None
+        except requests.ConnectionError as error:
+            raise Cafe24TransientError(f"connection failed ({type(error).__name__})") from None
+        if response.status_code >= 500 or response.status_code == 429:
+            raise Cafe24TransientError(
+                f"HTTP {response.status_code}", retry_after=_retry_after(response.headers.get("Retry-After"))
+            )
+        if response.status_code >= 400:
+            raise Cafe24Error(
+                f"Cafe24 sms_list answered HTTP {response.status_code}: check CAFE24_SMS_LIST_URL"
+            )
+        return response.content
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        ceiling = min(self.config.max_backoff_seconds, self.config.backoff_seconds * 2 ** (attempt - 1))
+        jitter = random.uniform(0, ceiling)
+        if retry_after is not None:
+            return min(retry_after, self.config.max_backoff_seconds) + jitter / 10
+        return jitter
+
+    def fetch_window(self, window: Window, sms_type: SmsType) -> WindowListing:
+        """All rows of a window, read again while its pages disagree (rows were sent while it was paged)."""
+        requests_before = self.requests
+        rereads = 0
+        previous: list[FetchedPage] | None = None
+        while True:
+            pages, consistent = self._read_window_once(window, sms_type)
+            if not consistent and previous is not None and _same_rows(previous, pages):
+                consistent = True  # two reads in a row agree: nothing moved in between
+            if consistent:
+                return WindowListing(window, sms_type, pages, self.requests - requests_before, rereads)
+            rereads += 1
+            if rereads > self.config.max_rereads:
+                raise Cafe24WindowUnstableError(
+                    f"window {window} ({sms_type.name}) kept changing while it was paged; "
+                    f"gave up after {rereads} reads"
+                )
+            previous = pages
+
+    def _read_window_once(self, window: Window, sms_type: SmsType) -> tuple[list[FetchedPage], bool]:
+        """One pass over a window's pages. The flag says whether the pages are known to agree."""
+        size = self.config.page_size
+        first = self.fetch_page(window, sms_type, 0)
+        if len(first.page.records) < size:
+            return [first], True
+        total = first.page.total_count
+        if total is None or total < len(first.page.records):
+            pages = self._read_sequentially(window, sms_type, first)
+            # With no usable totalCnt, a window still being sent into can only be trusted by a second read.
+            return pages, window.last_day < today_kst()
+        rest = self._read_concurrently(window, sms_type, range(size, total, size))
+        pages = [first, *rest]
+        return pages, _pages_agree(pages, total, size)
+
+    def _read_sequentially(self, window: Window, sms_type: SmsType, first: FetchedPage) -> list[FetchedPage]:
+        pages = [first]
+        while len(pages[-1].page.records) == self.config.page_size:
+            pages.append(self.fetch_page(window, sms_type, len(pages) * self.config.page_size))
+        return pages
+
+    def _read_concurrently(self, window: Window, sms_type: SmsType, starts: range) -> list[FetchedPage]:
+        futures: list[Future[FetchedPage]] = [
+            self._pool.submit(self.fetch_page, window, sms_type, start) for start in starts
+        ]
+        done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+        failed = next((f for f in done if f.exception() is not None), None)
+        if failed is not None:
+            for future in pending:
+                future.cancel()
+            wait(pending)
+            raise failed.exception()  # type: ignore[misc]
+        return [future.result() for future in futures]
+
+
+def _pages_agree(pages: list[FetchedPage], total: int, size: int) -> bool:
+    """Every page saw the same window: the same total (grand, or rows from its startNo) and full pages."""
+    rest = pages[1:]
+    grand = all(p.page.total_count == total for p in rest)
+    remaining = all(p.page.total_count == total - p.start_no for p in rest)
+    sizes_match = all(len(p.page.records) == min(size, total - p.start_no) for p in pages)
+    return (grand or remaining) and sizes_match
+
+
+def _same_rows(one: list[FetchedPage], other: list[FetchedPage]) -> bool:
+    rows = [record for page in one for record in page.page.records]
+    return rows == [record for page in other for record in page.page.records]
+
+
+def _retry_after(header: str | None) -> float | None:
+    """Seconds from a Retry-After header given as a number (HTTP dates are rare here and ignored)."""
+    if not header:
+        return None
+    try:
+        seconds = float(header)
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None

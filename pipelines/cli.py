@@ -1,0 +1,94 @@
+"""The command line: `run` the pipeline for a KST date range, or a self-contained `demo`."""
+
+import argparse
+import logging
+import os
+import sys
+import warnings
+from datetime import date
+
+from pipelines.run import PipelineError, RunSummary, default_range, run_pipeline
+from pipelines.settings import ConfigError, Settings, load_settings
+
+DEMO_DAYS = 14
+DEMO_WAREHOUSE = "data/demo.duckdb"
+DEMO_OUTPUT_DIR = "out/demo"
+DEMO_ACCOUNT = "demo"
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the whole pipeline for a KST date range")
+    run.add_argument("--start", type=_day, required=True, help="first KST day, YYYY-MM-DD")
+    run.add_argument("--end", type=_day, required=True, help="last KST day, YYYY-MM-DD (inclusive)")
+    demo = commands.add_parser(
+        "demo", help="serve synthetic vendors on loopback and run the pipeline on them"
+    )
+    demo.add_argument("--days", type=int, default=DEMO_DAYS, help="days of synthetic traffic (default 14)")
+    return parser
+
+
+def print_summary(summary: RunSummary, settings: Settings) -> None:
+    """The run's figures, one asset per block, then the checks and where the warehouse is."""
+    for asset, metadata in summary.materialized.items():
+        print(f"\n{asset}:")
+        for name, value in metadata.items():
+            print(f"  {name:<28} {value}")
+    if summary.checks:
+        failed = [name for name, passed in summary.checks.items() if not passed]
+        print(f"\nchecks: {len(summary.checks) - len(failed)} of {len(summary.checks)} passed")
+        for name in failed:
+            print(f"  FAILED {name}")
+    print(f"\nwarehouse: {settings.warehouse_path.resolve()}")
+
+
+def _run(start: date, end: date) -> int:
+    settings = load_settings()
+    summary = run_pipeline(settings, start, end)
+    print_summary(summary, settings)
+    return 0 if all(summary.checks.values()) else 1
+
+
+def _demo(days: int) -> int:
+    # The simulator is imported here: production runs never load it.
+    from pipelines.simulator import Cafe24Simulator, synthetic_cafe24_traffic
+
+    first_day, last_day = default_range(days)
+    secure = os.environ.get("CAFE24_DEMO_SECURE", "demo-secure-key")
+    with Cafe24Simulator(accounts={DEMO_ACCOUNT: secure}) as simulator:
+        simulator.load(DEMO_ACCOUNT, synthetic_cafe24_traffic(first_day, days + 1))
+        os.environ.update(
+            {
+                "CAFE24_SMS_LIST_URL": simulator.url,
+                "CAFE24_SMS_USER_ID": DEMO_ACCOUNT,
+                "CAFE24_SMS_SECURE": secure,
+                "SMS_WAREHOUSE": os.environ.get("SMS_WAREHOUSE", DEMO_WAREHOUSE),
+                "SMS_OUTPUT_DIR": os.environ.get("SMS_OUTPUT_DIR", DEMO_OUTPUT_DIR),
+            }
+        )
+        print(f"demo: Cafe24 simulator on {simulator.url} with {days} days of synthetic traffic")
+        code = _run(first_day, last_day)
+        print(f"demo: {simulator.requests} sms_list requests served")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code and prints one clear line on failure."""
+    warnings.filterwarnings("ignore", module="dagster")
+    logging.getLogger("dagster").setLevel(logging.INFO)
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _demo(args.days)
+        return _run(args.start, args.end)
+    except (PipelineError, ConfigError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1

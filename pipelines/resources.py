@@ -1,0 +1,57 @@
+"""Dagster resources: thin, configurable wrappers around the library code in pipelines/."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+from pydantic import Field
+
+from pipelines.cafe24.client import ClientConfig, SmsListClient
+from pipelines.warehouse import Warehouse
+
+
+class WarehouseResource(DuckDBResource):
+    """The warehouse file. Every read and write of the pipeline goes through `open()`."""
+
+    @contextmanager
+    def open(self) -> Iterator[Warehouse]:
+        """A Warehouse on a fresh connection, with the schema in place; closed afterwards, even on error."""
+        if self.database != ":memory:":
+            Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        with self.get_connection() as connection:
+            try:
+                warehouse = Warehouse(connection)
+                warehouse.ensure_schema()
+                yield warehouse
+            finally:
+                connection.close()
+
+
+class Cafe24Resource(dg.ConfigurableResource):
+    """A Cafe24 SMS hosting account's sms_list, read with bounded concurrency and retries."""
+
+    sms_list_url: str = Field(description="The sms_list.php address.")
+    user_id: str = Field(description="The SMS account id.")
+    secure: str = Field(description="The account's secure key; give it as EnvVar('CAFE24_SMS_SECURE').")
+    lookback_days: int = Field(default=3, ge=0, description="Days before the range re-read for late changes.")
+    window_days: int = Field(default=7, ge=1, le=7, description="Days per sms_list query (Cafe24 allows 7).")
+    page_size: int = Field(default=50, ge=1, le=50, description="Rows per page (Cafe24 allows 50).")
+    concurrency: int = Field(default=8, ge=1, le=32, description="Pages fetched at once within a window.")
+    timeout_seconds: float = Field(default=15.0, gt=0, description="Per-request timeout.")
+    max_attempts: int = Field(default=6, ge=1, description="Attempts per page before the run fails.")
+
+    def client(self) -> SmsListClient:
+        """A new client for this account; close it when done (it is a context manager)."""
+        return SmsListClient(
+            ClientConfig(
+                url=self.sms_list_url,
+                user_id=self.user_id,
+                secure=self.secure,
+                page_size=self.page_size,
+                concurrency=self.concurrency,
+                timeout_seconds=self.timeout_seconds,
+                max_attempts=self.max_attempts,
+            )
+        )

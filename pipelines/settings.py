@@ -1,0 +1,73 @@
+"""Configuration from the environment, in one place. Secrets are read here and nowhere else."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+DEFAULT_OUTPUT_DIR = "out"
+DEFAULT_LOOKBACK_DAYS = 3
+
+
+class ConfigError(ValueError):
+    """A setting in the environment is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Cafe24Account:
+    """Where and as whom to read Cafe24's sms_list. `secure` is a secret: never print this object's field."""
+
+    sms_list_url: str
+    user_id: str
+    secure: str
+
+    def __repr__(self) -> str:
+        return f"Cafe24Account(sms_list_url={self.sms_list_url!r}, user_id={self.user_id!r}, secure=***)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the pipeline reads from the environment."""
+
+    warehouse_path: Path
+    output_dir: Path
+    cafe24: Cafe24Account | None
+    cafe24_lookback_days: int
+    infobank_reports_dir: Path | None
+
+
+def _int_setting(env: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _cafe24_account(env: dict[str, str]) -> Cafe24Account | None:
+    names = ("CAFE24_SMS_LIST_URL", "CAFE24_SMS_USER_ID", "CAFE24_SMS_SECURE")
+    values = [env.get(name, "").strip() for name in names]
+    if not any(values):
+        return None
+    missing = [name for name, value in zip(names, values, strict=True) if not value]
+    if missing:
+        raise ConfigError(f"Cafe24 is partly configured: set {', '.join(missing)} too (or none of them)")
+    return Cafe24Account(*values)
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read the settings from `env` (default: the process environment)."""
+    env = dict(os.environ if env is None else env)
+    reports_dir = env.get("INFOBANK_REPORTS_DIR", "").strip()
+    return Settings(
+        warehouse_path=Path(env.get("SMS_WAREHOUSE", "").strip() or DEFAULT_WAREHOUSE),
+        output_dir=Path(env.get("SMS_OUTPUT_DIR", "").strip() or DEFAULT_OUTPUT_DIR),
+        cafe24=_cafe24_account(env),
+        cafe24_lookback_days=_int_setting(env, "CAFE24_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS, 0, 60),
+        infobank_reports_dir=Path(reports_dir) if reports_dir else None,
+    )

@@ -1,0 +1,7 @@
+"""A loopback stand-in for Cafe24's sms_list.php, and synthetic traffic to serve from it."""
+
+from pipelines.simulator.messages import SimMessage
+from pipelines.simulator.server import Cafe24Simulator
+from pipelines.simulator.traffic import synthetic_cafe24_traffic
+
+__all__ = ["Cafe24Simulator", "SimMessage", "synthetic_cafe24_traffic"]

@@ -1,0 +1,323 @@
+"""A loopback HTTP server that plays Cafe24's sms_list.php, with faults on demand."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from pipelines.simulator.forms import FormError, parse_form, parse_query
+from pipelines.simulator.messages import SimMessage, SmsType
+from pipelines.simulator.sms_list import TotalCount, answer_sms_list
+from pipelines.simulator.store import MessageStore
+from pipelines.simulator.wire import PhoneFormat, render_code
+
+SMS_LIST_PATH = "/sms_list.php"
+STATS_PATH = "/_sim/stats"
+RESET_PATH = "/_sim/reset"
+
+FAULT_KINDS = frozenset(
+    {"timeout", "reset", "http500", "http503", "code-100", "code0099", "truncated", "html"}
+)
+XML_CONTENT_TYPE = "text/xml; charset=UTF-8"
+HTML_CONTENT_TYPE = "text/html; charset=UTF-8"
+UNAVAILABLE_PAGE = "<html><body>Service Temporarily Unavailable</body></html>"
+SERVER_ERROR_PAGE = "<html><body>Internal Server Error</body></html>"
+# The faults that replace the answer outright: status, body, content type, extra headers.
+_FAULT_ANSWERS: dict[str, tuple[int, str, str, dict[str, str]]] = {
+    "http500": (500, SERVER_ERROR_PAGE, HTML_CONTENT_TYPE, {}),
+    "http503": (503, UNAVAILABLE_PAGE, HTML_CONTENT_TYPE, {"Retry-After": "1"}),
+    "code-100": (200, render_code("-100"), XML_CONTENT_TYPE, {}),
+    "code0099": (200, render_code("0099"), XML_CONTENT_TYPE, {}),
+    "html": (200, UNAVAILABLE_PAGE, HTML_CONTENT_TYPE, {}),
+}
+
+
+class Cafe24Simulator:
+    """Serves POST (or GET) /sms_list.php on 127.0.0.1 from messages loaded per account.
+
+    Loaded messages are kept by reference: changing a message's `status` or `refund_at`
+    shows in the next answer.
+    """
+
+    def __init__(
+        self,
+        accounts: Mapping[str, str] | None = None,
+        *,
+        total_count: TotalCount = "grand",
+        phone_format: PhoneFormat = "hyphen",
+        latency: float = 0.0,
+        timeout_delay: float = 2.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if total_count not in ("grand", "remaining", "absent"):
+            raise ValueError(f"total_count must be grand, remaining or absent, not {total_count!r}")
+        if phone_format not in ("hyphen", "bare"):
+            raise ValueError(f"phone_format must be hyphen or bare, not {phone_format!r}")
+        self.accounts = dict(accounts if accounts is not None else {"demo": "demo-secure"})
+        self.total_count: TotalCount = total_count
+        self.phone_format: PhoneFormat = phone_format
+        self.latency = latency
+        self.timeout_delay = timeout_delay
+        self._address = (host, port)
+        self._lock = threading.Lock()
+        self._store = MessageStore()
+        self._faults: deque[str] = deque()
+        self._additions: list[tuple[int, str, list[SimMessage]]] = []
+        self._requests = 0
+        self._request_log: list[dict[str, str]] = []
+        self._last_loaded_user: str | None = None
+        self._server: _SimulatorHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # Data
+
+    def load(self, user_id: str, messages: Iterable[SimMessage]) -> int:
+        """Add messages to an account's list; returns how many were added."""
+        self._check_account(user_id)
+        with self._lock:
+            self._last_loaded_user = user_id
+            return self._store.add(user_id, messages)
+
+    def add_during_paging(
+        self, messages: Iterable[SimMessage], after_request: int, *, user_id: str | None = None
+    ) -> None:
+        """Append messages once request number `after_request` (since the last reset) is answered.
+
+        The account defaults to the one last loaded, else the first configured.
+        """
+        account = user_id or self._last_loaded_user or next(iter(self.accounts))
+        self._check_account(account)
+        with self._lock:
+            self._additions.append((after_request, account, list(messages)))
+
+    def rows_in_window(self, user_id: str, sms_type: str, last_day: date, days: int) -> int:
+        """How many rows sms_list lists for this window (no filters)."""
+        kind: SmsType = "LMS" if sms_type.strip().upper() == "LMS" else "SMS"
+        with self._lock:
+            return self._store.window_size(user_id, kind, last_day, days)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Every message loaded so far, all accounts and types."""
+        with self._lock:
+            return self._store.total
+
+    # Faults and counters
+
+    def inject(self, kind: str, times: int = 1) -> None:
+        """Apply fault `kind` to the next `times` sms_list requests, after any already queued."""
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {kind!r}; expected one of {sorted(FAULT_KINDS)}")
+        with self._lock:
+            self._faults.extend([kind] * times)
+
+    @property
+    def requests(self) -> int:
+        """sms_list requests received since the last reset, faulted or not."""
+        with self._lock:
+            return self._requests
+
+    @property
+    def request_log(self) -> list[dict[str, str]]:
+        """The form fields of each sms_list request, without `secure`."""
+        with self._lock:
+            return [dict(fields) for fields in self._request_log]
+
+    def reset_counters(self) -> None:
+        """Zero the request count and log; queued faults and additions stay."""
+        with self._lock:
+            self._requests = 0
+            self._request_log.clear()
+
+    # Lifecycle
+
+    def start(self) -> Cafe24Simulator:
+        """Listen on an ephemeral loopback port and serve from a daemon thread."""
+        if self._server is not None:
+            raise RuntimeError("the simulator is already running")
+        server = _SimulatorHTTPServer(self._address, _Handler)
+        server.simulator = self
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="cafe24-simulator", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port; requests still sleeping are abandoned."""
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join()
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the simulator is not running; call start() first")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def url(self) -> str:
+        """The sms_list.php address, e.g. http://127.0.0.1:PORT/sms_list.php."""
+        return self.base_url + SMS_LIST_PATH
+
+    def __enter__(self) -> Cafe24Simulator:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # Called by the request handler
+
+    def _check_account(self, user_id: str) -> None:
+        if user_id not in self.accounts:
+            raise ValueError(f"unknown account {user_id!r}; configure it in Cafe24Simulator(accounts=...)")
+
+    def _receive(self, fields: Mapping[str, str]) -> tuple[int, str | None]:
+        """Count and log a request; returns its number and the fault to apply, if any."""
+        with self._lock:
+            # Additions promised after an earlier request that is still sleeping are due now.
+            self._apply_additions(self._requests)
+            self._requests += 1
+            self._request_log.append({name: value for name, value in fields.items() if name != "secure"})
+            fault = self._faults.popleft() if self._faults else None
+            return self._requests, fault
+
+    def _answer(self, fields: Mapping[str, str], number: int) -> str:
+        """The XML for request `number`, then the additions promised after it."""
+        with self._lock:
+            text = answer_sms_list(
+                fields,
+                self.accounts,
+                self._store,
+                total_count=self.total_count,
+                phone_format=self.phone_format,
+            )
+            self._apply_additions(number)
+            return text
+
+    def _answered(self, number: int) -> None:
+        with self._lock:
+            self._apply_additions(number)
+
+    def _apply_additions(self, up_to: int) -> None:
+        due = [addition for addition in self._additions if addition[0] <= up_to]
+        if not due:
+            return
+        self._additions = [addition for addition in self._additions if addition[0] > up_to]
+        for _, user_id, messages in due:
+            self._store.add(user_id, messages)
+
+    def _stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"requests": self._requests, "rows": self._store.total}
+
+
+class _SimulatorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    simulator: Cafe24Simulator
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up mid-answer are expected (see the timeout fault); anything else is shown."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; without this, Nagle plus delayed ACK costs ~40 ms.
+    disable_nagle_algorithm = True
+    server: _SimulatorHTTPServer
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silence the per-request access log."""
+
+    def do_GET(self) -> None:
+        target = urlsplit(self.path)
+        if target.path == SMS_LIST_PATH:
+            self._sms_list(parse_query(target.query))
+        elif target.path == STATS_PATH:
+            self._send_json(self.server.simulator._stats())
+        else:
+            self._send(404, b"not found", "text/plain")
+
+    def do_POST(self) -> None:
+        target = urlsplit(self.path)
+        body = self._read_body()
+        if target.path == SMS_LIST_PATH:
+            try:
+                fields = parse_form(self.headers.get("Content-Type", ""), body)
+            except FormError:
+                fields = {}
+            if target.query:
+                fields = {**parse_query(target.query), **fields}
+            self._sms_list(fields)
+        elif target.path == RESET_PATH:
+            self.server.simulator.reset_counters()
+            self._send_json(self.server.simulator._stats())
+        else:
+            self._send(404, b"not found", "text/plain")
+
+    def _read_body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if length is None or not length.strip().isdigit():
+            return b""
+        return self.rfile.read(int(length))
+
+    def _sms_list(self, fields: dict[str, str]) -> None:
+        simulator = self.server.simulator
+        number, fault = simulator._receive(fields)
+        if simulator.latency > 0:
+            time.sleep(simulator.latency)
+        if fault == "timeout":
+            time.sleep(simulator.timeout_delay)
+        if fault == "reset":
+            simulator._answered(number)
+            self.close_connection = True
+            return
+        if fault in (None, "timeout", "truncated"):
+            text = simulator._answer(fields, number)
+            if fault == "truncated":
+                text = text[: len(text) // 2]
+            self._send(200, text.encode("utf-8"), XML_CONTENT_TYPE)
+            return
+        simulator._answered(number)
+        status, text, content_type, headers = _FAULT_ANSWERS[fault]
+        self._send(status, text.encode("utf-8"), content_type, headers)
+
+    def _send_json(self, payload: dict[str, int]) -> None:
+        self._send(200, json.dumps(payload).encode(), "application/json")
+
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            # The client hung up first, as it does after a "timeout" fault.
+            self.close_connection = True

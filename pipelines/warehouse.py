@@ -1,0 +1,87 @@
+"""The one way to DuckDB: a connection wrapper that runs the SQL files in sql/, inside transactions."""
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+_STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?$", re.MULTILINE)
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@cache
+def sql_statements(name: str) -> tuple[str, ...]:
+    """The statements of `sql/<name>.sql`, split where a line ends with `;`."""
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    statements = (part.strip() for part in _STATEMENT_END.split(text))
+    return tuple(s for s in statements if s and not _only_comments(s))
+
+
+def _only_comments(statement: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in statement.splitlines())
+
+
+def _bound(statement: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters a statement names, so each statement gets exactly the values it uses."""
+    names = set(_PARAMETER.findall(_strip_comments(statement)))
+    missing = names - params.keys()
+    if missing:
+        raise KeyError(f"SQL parameter(s) not provided: {', '.join(sorted(missing))}")
+    return {name: params[name] for name in names}
+
+
+def _strip_comments(statement: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in statement.splitlines())
+
+
+class Warehouse:
+    """A DuckDB connection that runs named SQL files with bound parameters."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self.connection = connection
+        connection.execute("SET TimeZone = 'Asia/Seoul'")
+
+    def run(self, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
+        """Run every statement of `sql/<name>.sql`; returns the connection holding the last result."""
+        result = self.connection
+        for statement in sql_statements(name):
+            result = self.connection.execute(statement, _bound(statement, params))
+        return result
+
+    def rows(self, name: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Run `sql/<name>.sql` and fetch all rows of its last statement."""
+        return self.run(name, **params).fetchall()
+
+    def records(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run `sql/<name>.sql` and fetch its last statement's rows as dicts keyed by column name."""
+        result = self.run(name, **params)
+        columns = [column[0] for column in result.description or []]
+        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+
+    def register(self, view_name: str, relation: Any) -> None:
+        """Expose an in-memory table (pyarrow or pandas) to SQL under `view_name`."""
+        self.connection.register(view_name, relation)
+
+    def unregister(self, view_name: str) -> None:
+        self.connection.unregister(view_name)
+
+    @contextmanager
+    def transaction(self) -> Iterator["Warehouse"]:
+        """Everything inside commits together, or not at all."""
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            yield self
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def ensure_schema(self) -> None:
+        """Create every table of the warehouse that does not exist yet (sql/schema/*.sql, in name order)."""
+        for path in sorted((SQL_DIR / "schema").glob("*.sql")):
+            self.run(f"schema/{path.stem}")

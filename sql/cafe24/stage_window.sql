@@ -1,0 +1,58 @@
+-- Stage one window read: parse the listed records (all text, as received) and give each its identity.
+-- Inputs: the registered view cafe24_listed_records(rid, sendType, ..., refundDate); $account, $message_type.
+-- The identity is every field that describes the message itself; status, refund and regDate change later
+-- and are left out. Phone numbers count by their digits, so a change of formatting is not a new message.
+
+CREATE OR REPLACE TEMP TABLE cafe24_incoming AS
+SELECT
+    rid,
+    $account AS account,
+    $message_type AS message_type,
+    nullif(trim(sendType), '') AS send_type,
+    CASE upper(trim(sendType)) WHEN 'I' THEN 'immediate' WHEN 'R' THEN 'scheduled' END AS send_mode,
+    sendPhone AS send_phone,
+    receivePhone AS receive_phone,
+    regexp_replace(coalesce(sendPhone, ''), '[^0-9]', '', 'g') AS sender,
+    regexp_replace(coalesce(receivePhone, ''), '[^0-9]', '', 'g') AS recipient,
+    nullif(subject, '') AS subject,
+    msg,
+    trim(sendDateTime) AS send_date_time,
+    timezone('Asia/Seoul', try_strptime(trim(sendDateTime), '%Y%m%d%H%M')) AS sent_at,
+    CAST(try_strptime(trim(sendDateTime), '%Y%m%d%H%M') AS DATE) AS activity_date,
+    nullif(trim(regDate), '') AS reg_date,
+    try_cast(trim(sendStatus) AS INTEGER) AS send_status,
+    nullif(trim(refundDate), '') AS refund_date,
+    timezone('Asia/Seoul', try_strptime(nullif(trim(refundDate), ''), '%Y%m%d%H%M')) AS refunded_at,
+    CASE
+        WHEN try_strptime(trim(sendDateTime), '%Y%m%d%H%M') IS NULL
+            THEN 'sendDateTime is missing or not YYYYMMDDHHII'
+        WHEN try_cast(trim(sendStatus) AS INTEGER) IS NULL
+            THEN 'sendStatus is missing or not a number'
+    END AS reject_reason,
+    md5(concat_ws(chr(31),
+        $account, $message_type, coalesce(upper(trim(sendType)), ''),
+        regexp_replace(coalesce(sendPhone, ''), '[^0-9]', '', 'g'),
+        regexp_replace(coalesce(receivePhone, ''), '[^0-9]', '', 'g'),
+        coalesce(trim(sendDateTime), ''), coalesce(subject, ''), coalesce(msg, '')
+    )) AS identity_key,
+    to_json({
+        sendType: sendType, sendPhone: sendPhone, receivePhone: receivePhone, subject: subject, msg: msg,
+        sendDateTime: sendDateTime, regDate: regDate, sendStatus: sendStatus, refundDate: refundDate
+    }) AS record
+FROM cafe24_listed_records;
+
+-- The stored messages that share an identity with a listed record: the only rows a read can touch.
+CREATE OR REPLACE TEMP TABLE cafe24_candidates AS
+SELECT message_key, identity_key, ordinal, send_status, is_final, refund_date, refunded_at, reg_date
+FROM cafe24_messages
+WHERE identity_key IN (SELECT identity_key FROM cafe24_incoming WHERE reject_reason IS NULL);
+
+CREATE OR REPLACE TEMP TABLE cafe24_matches (rid BIGINT, message_key VARCHAR);
+
+-- What must agree for a record and a stored message to pair in a pass of match_pass.sql.
+CREATE OR REPLACE TEMP MACRO cafe24_match_class(pass_number, status, refund) AS
+    CASE pass_number
+        WHEN 1 THEN concat_ws('|', status, coalesce(refund, ''))
+        WHEN 2 THEN CAST(status AS VARCHAR)
+        ELSE ''
+    END;

@@ -1,0 +1,54 @@
+"""`python -m pipelines run`: through Dagster, clear on failure, and quiet about the secret."""
+
+import pytest
+
+from pipelines.cli import main
+from tests.conftest import ACCOUNT, DAY, SECRET, rows_on
+
+
+@pytest.fixture
+def environment(monkeypatch, simulator, tmp_path):
+    for name in ("CAFE24_SMS_LIST_URL", "CAFE24_SMS_USER_ID", "CAFE24_SMS_SECURE", "INFOBANK_REPORTS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMS_WAREHOUSE", str(tmp_path / "cli.duckdb"))
+    monkeypatch.setenv("CAFE24_LOOKBACK_DAYS", "0")
+    return monkeypatch
+
+
+def configure_cafe24(environment, simulator, secure: str = SECRET) -> None:
+    environment.setenv("CAFE24_SMS_LIST_URL", simulator.url)
+    environment.setenv("CAFE24_SMS_USER_ID", ACCOUNT)
+    environment.setenv("CAFE24_SMS_SECURE", secure)
+
+
+def test_a_run_prints_a_summary_and_exits_zero(environment, simulator, capsys, tmp_path):
+    configure_cafe24(environment, simulator)
+    simulator.load(ACCOUNT, rows_on(DAY, 12))
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
+    out = capsys.readouterr().out
+    assert "rows_new" in out and "12" in out
+    assert "checks: 3 of 3 passed" in out
+    assert str(tmp_path / "cli.duckdb") in out
+
+
+def test_without_a_cafe24_account_the_run_says_so_and_skips_it(environment, capsys):
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
+    assert "Cafe24: not configured" in capsys.readouterr().out
+
+
+def test_a_wrong_secure_key_fails_with_one_clear_line_without_the_secret(environment, simulator, capfd):
+    configure_cafe24(environment, simulator, secure="wrong-" + SECRET)
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 1
+    captured = capfd.readouterr()
+    error_lines = [line for line in captured.err.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 1 and "authentication failed" in error_lines[0]
+    assert SECRET not in captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [("2026-10-05", "2026-10-01", "before --start"), ("2026-10-01", "2999-01-01", "in the future")],
+)
+def test_a_bad_range_is_refused(environment, capsys, start, end, message):
+    assert main(["run", "--start", start, "--end", end]) == 1
+    assert message in capsys.readouterr().err
