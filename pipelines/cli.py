@@ -7,6 +7,7 @@ import sys
 import warnings
 from datetime import date
 
+from pipelines.resources import WarehouseResource
 from pipelines.run import PipelineError, RunSummary, default_range, run_pipeline
 from pipelines.settings import ConfigError, Settings, load_settings
 
@@ -77,7 +78,20 @@ def _demo(days: int) -> int:
         print(f"demo: Cafe24 simulator on {simulator.url} with {days} days of synthetic traffic")
         code = _run(first_day, last_day)
         print(f"demo: {simulator.requests} sms_list requests served")
+    _print_outcomes(first_day, last_day)
     return code
+
+
+def _print_outcomes(first_day: date, last_day: date) -> None:
+    """The warehouse's view of the range: messages per type by status."""
+    settings = load_settings()
+    with WarehouseResource(database=str(settings.warehouse_path)).open() as warehouse:
+        rows = warehouse.records("summaries/cafe24_outcomes", first_day=first_day, last_day=last_day)
+    print(f"\nCafe24 outcomes {first_day}..{last_day}:")
+    if rows:
+        print("  " + "  ".join(f"{name:>17}" for name in rows[0]))
+    for row in rows:
+        print("  " + "  ".join(f"{value!s:>17}" for value in row.values()))
 
 
 def main(argv: list[str] | None = None) -> int:

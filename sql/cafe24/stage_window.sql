@@ -4,6 +4,15 @@
 -- and are left out. Phone numbers count by their digits, so a change of formatting is not a new message.
 
 CREATE OR REPLACE TEMP TABLE cafe24_incoming AS
+WITH parsed AS (
+    SELECT
+        *,
+        try_strptime(trim(sendDateTime), '%Y%m%d%H%M') AS local_sent_at,
+        try_cast(trim(sendStatus) AS INTEGER) AS status_number,
+        regexp_replace(coalesce(sendPhone, ''), '[^0-9]', '', 'g') AS sender_digits,
+        regexp_replace(coalesce(receivePhone, ''), '[^0-9]', '', 'g') AS recipient_digits
+    FROM cafe24_listed_records
+)
 SELECT
     rid,
     $account AS account,
@@ -12,34 +21,30 @@ SELECT
     CASE upper(trim(sendType)) WHEN 'I' THEN 'immediate' WHEN 'R' THEN 'scheduled' END AS send_mode,
     sendPhone AS send_phone,
     receivePhone AS receive_phone,
-    regexp_replace(coalesce(sendPhone, ''), '[^0-9]', '', 'g') AS sender,
-    regexp_replace(coalesce(receivePhone, ''), '[^0-9]', '', 'g') AS recipient,
+    sender_digits AS sender,
+    recipient_digits AS recipient,
     nullif(subject, '') AS subject,
     msg,
     trim(sendDateTime) AS send_date_time,
-    timezone('Asia/Seoul', try_strptime(trim(sendDateTime), '%Y%m%d%H%M')) AS sent_at,
-    CAST(try_strptime(trim(sendDateTime), '%Y%m%d%H%M') AS DATE) AS activity_date,
+    timezone('Asia/Seoul', local_sent_at) AS sent_at,
+    CAST(local_sent_at AS DATE) AS activity_date,
     nullif(trim(regDate), '') AS reg_date,
-    try_cast(trim(sendStatus) AS INTEGER) AS send_status,
+    status_number AS send_status,
     nullif(trim(refundDate), '') AS refund_date,
     timezone('Asia/Seoul', try_strptime(nullif(trim(refundDate), ''), '%Y%m%d%H%M')) AS refunded_at,
     CASE
-        WHEN try_strptime(trim(sendDateTime), '%Y%m%d%H%M') IS NULL
-            THEN 'sendDateTime is missing or not YYYYMMDDHHII'
-        WHEN try_cast(trim(sendStatus) AS INTEGER) IS NULL
-            THEN 'sendStatus is missing or not a number'
+        WHEN local_sent_at IS NULL THEN 'sendDateTime is missing or not YYYYMMDDHHII'
+        WHEN status_number IS NULL THEN 'sendStatus is missing or not a number'
     END AS reject_reason,
     md5(concat_ws(chr(31),
-        $account, $message_type, coalesce(upper(trim(sendType)), ''),
-        regexp_replace(coalesce(sendPhone, ''), '[^0-9]', '', 'g'),
-        regexp_replace(coalesce(receivePhone, ''), '[^0-9]', '', 'g'),
+        $account, $message_type, coalesce(upper(trim(sendType)), ''), sender_digits, recipient_digits,
         coalesce(trim(sendDateTime), ''), coalesce(subject, ''), coalesce(msg, '')
     )) AS identity_key,
-    to_json({
+    CASE WHEN local_sent_at IS NULL OR status_number IS NULL THEN to_json({
         sendType: sendType, sendPhone: sendPhone, receivePhone: receivePhone, subject: subject, msg: msg,
         sendDateTime: sendDateTime, regDate: regDate, sendStatus: sendStatus, refundDate: refundDate
-    }) AS record
-FROM cafe24_listed_records;
+    }) END AS record
+FROM parsed;
 
 -- The stored messages that share an identity with a listed record: the only rows a read can touch.
 CREATE OR REPLACE TEMP TABLE cafe24_candidates AS
