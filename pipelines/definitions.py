@@ -1,4 +1,4 @@
-"""The code location: every asset, check, job and resource of the warehouse, in one Definitions."""
+"""The code location: every asset, check, job, sensor and resource of the warehouse, in one Definitions."""
 
 import dagster as dg
 
@@ -8,23 +8,31 @@ from assets.cafe24 import (
     cafe24_no_final_status_went_back,
     cafe24_reads_balance,
 )
+from assets.infobank import infobank_lines_balance, infobank_quarantine_rate, infobank_reports
 from assets.partitions import daily_kst
-from pipelines.resources import Cafe24Resource, WarehouseResource
+from pipelines.resources import Cafe24Resource, InfobankResource, WarehouseResource
+from pipelines.sensors import INFOBANK_JOB, infobank_report_store_sensor
 from pipelines.settings import load_settings
 
-PIPELINE_JOB = "sms_warehouse_pipeline"
+CAFE24_JOB = "cafe24_ingestion"
 
 
 def build_definitions() -> dg.Definitions:
-    """Definitions configured from the environment; the secure key is resolved only at run time."""
+    """Definitions configured from the environment; secrets and folders are resolved only at run time."""
     settings = load_settings()
-    pipeline_job = dg.define_asset_job(
-        PIPELINE_JOB, selection=dg.AssetSelection.all(), partitions_def=daily_kst
-    )
+    cafe24_job = dg.define_asset_job(CAFE24_JOB, selection=[cafe24_messages], partitions_def=daily_kst)
+    infobank_job = dg.define_asset_job(INFOBANK_JOB, selection=[infobank_reports])
     return dg.Definitions(
-        assets=[cafe24_messages],
-        asset_checks=[cafe24_message_keys_unique, cafe24_no_final_status_went_back, cafe24_reads_balance],
-        jobs=[pipeline_job],
+        assets=[cafe24_messages, infobank_reports],
+        asset_checks=[
+            cafe24_message_keys_unique,
+            cafe24_no_final_status_went_back,
+            cafe24_reads_balance,
+            infobank_lines_balance,
+            infobank_quarantine_rate,
+        ],
+        jobs=[cafe24_job, infobank_job],
+        sensors=[infobank_report_store_sensor],
         resources={
             "warehouse": WarehouseResource(database=str(settings.warehouse_path)),
             "cafe24": Cafe24Resource(
@@ -33,6 +41,7 @@ def build_definitions() -> dg.Definitions:
                 secure=dg.EnvVar("CAFE24_SMS_SECURE"),
                 lookback_days=settings.cafe24_lookback_days,
             ),
+            "infobank": InfobankResource(reports_dir=dg.EnvVar("INFOBANK_REPORTS_DIR")),
         },
     )
 

@@ -55,3 +55,15 @@ class Cafe24Resource(dg.ConfigurableResource):
                 max_attempts=self.max_attempts,
             )
         )
+
+
+class InfobankResource(dg.ConfigurableResource):
+    """The folder where Infobank's pushed delivery reports are stored as files."""
+
+    reports_dir: str = Field(description="The report store: *.log, *.txt, *.jsonl files, optionally gzipped.")
+    max_quarantine_rate: float = Field(
+        default=0.01, ge=0, le=1, description="Highest share of a load's lines that may be quarantined."
+    )
+
+    def folder(self) -> Path:
+        return Path(self.reports_dir)

@@ -9,11 +9,11 @@ from typing import Any
 import dagster as dg
 
 from assets.partitions import FIRST_DAY, range_tags
-from pipelines.definitions import PIPELINE_JOB, build_definitions
+from pipelines.definitions import CAFE24_JOB, build_definitions
 from pipelines.kst import shift_days, today_kst
+from pipelines.sensors import INFOBANK_JOB
 from pipelines.settings import Settings
 
-CAFE24_ASSET = dg.AssetKey("cafe24_messages")
 CONSOLE_LOGGING = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
@@ -27,7 +27,6 @@ class RunSummary:
 
     materialized: dict[str, dict[str, Any]] = field(default_factory=dict)
     checks: dict[str, bool] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
 
 
 def validate_range(first_day: date, last_day: date) -> None:
@@ -40,15 +39,22 @@ def validate_range(first_day: date, last_day: date) -> None:
         raise PipelineError(f"--end {last_day} is in the future (today in KST is {today_kst()})")
 
 
-def _selected_assets(settings: Settings, say: Callable[[str], None]) -> list[dg.AssetKey]:
-    selected = []
+def _selected_jobs(
+    settings: Settings, first_day: date, last_day: date, say: Callable[[str], None]
+) -> list[tuple[str, dict[str, str]]]:
+    """The (job, run tags) to run: one per configured vendor."""
+    jobs = []
     if settings.cafe24 is None:
         say(
             "Cafe24: not configured (set CAFE24_SMS_LIST_URL, CAFE24_SMS_USER_ID, CAFE24_SMS_SECURE); skipped"
         )
     else:
-        selected.append(CAFE24_ASSET)
-    return selected
+        jobs.append((CAFE24_JOB, range_tags(first_day, last_day)))
+    if settings.infobank_reports_dir is None:
+        say("Infobank: not configured (set INFOBANK_REPORTS_DIR); skipped")
+    else:
+        jobs.append((INFOBANK_JOB, {}))
+    return jobs
 
 
 def _root_cause(result: dg.ExecuteInProcessResult) -> str:
@@ -71,25 +77,29 @@ def _instance() -> dg.DagsterInstance:
 def run_pipeline(
     settings: Settings, first_day: date, last_day: date, say: Callable[[str], None] = print
 ) -> RunSummary:
-    """Materialise every configured vendor's assets for first_day..last_day (KST) in one Dagster run."""
+    """Run each configured vendor's job through Dagster: Cafe24 for first_day..last_day (KST) in one
+    partition-range run, Infobank for whatever is new in the report store."""
     validate_range(first_day, last_day)
     summary = RunSummary()
-    selection = _selected_assets(settings, say)
-    if not selection:
+    jobs = _selected_jobs(settings, first_day, last_day, say)
+    if not jobs:
         say("nothing to run: no vendor is configured")
         return summary
-    say(f"running {', '.join(key.to_user_string() for key in selection)} for {first_day}..{last_day} (KST)")
-    job = build_definitions().resolve_job_def(PIPELINE_JOB)
-    with _instance() as instance:
-        result = job.execute_in_process(
-            run_config=CONSOLE_LOGGING,
-            instance=instance,
-            tags=range_tags(first_day, last_day),
-            asset_selection=selection,
-            raise_on_error=False,
-        )
-    if not result.success:
-        raise PipelineError(_root_cause(result))
+    definitions = build_definitions()
+    for job_name, tags in jobs:
+        scope = f"{first_day}..{last_day} (KST)" if tags else "every new stored report"
+        say(f"running {job_name} for {scope}")
+        with _instance() as instance:
+            result = definitions.resolve_job_def(job_name).execute_in_process(
+                run_config=CONSOLE_LOGGING, instance=instance, tags=tags, raise_on_error=False
+            )
+        if not result.success:
+            raise PipelineError(_root_cause(result))
+        _collect(result, summary)
+    return summary
+
+
+def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
     # A range run emits one materialization per partition, all with the run's metadata: keep one per asset.
     for event in result.get_asset_materialization_events():
         materialization = event.materialization
@@ -97,7 +107,6 @@ def run_pipeline(
         summary.materialized[materialization.asset_key.to_user_string()] = metadata
     for event in result.get_asset_check_evaluations():
         summary.checks[event.check_name] = event.passed
-    return summary
 
 
 def default_range(days: int) -> tuple[date, date]:

@@ -84,4 +84,4 @@ class Warehouse:
     def ensure_schema(self) -> None:
         """Create every table of the warehouse that does not exist yet (sql/schema/*.sql, in name order)."""
         for path in sorted((SQL_DIR / "schema").glob("*.sql")):
-            self.run(f"schema/{path.stem}")
+            self.run(f"schema/{path.stem}", seeds_dir=str(SQL_DIR / "seeds"))

@@ -31,9 +31,23 @@ def test_a_run_prints_a_summary_and_exits_zero(environment, simulator, capsys, t
     assert str(tmp_path / "cli.duckdb") in out
 
 
-def test_without_a_cafe24_account_the_run_says_so_and_skips_it(environment, capsys):
+def test_without_any_vendor_the_run_says_so_and_skips_them(environment, capsys):
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
-    assert "Cafe24: not configured" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Cafe24: not configured" in out and "Infobank: not configured" in out
+
+
+def test_infobank_reports_are_ingested_next_to_cafe24(environment, simulator, capsys, tmp_path):
+    configure_cafe24(environment, simulator)
+    simulator.load(ACCOUNT, rows_on(DAY, 2))
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text("msgid=1&to=1000&to_country=82&rescnt=1&err_code=1000\n", encoding="utf-8")
+    environment.setenv("INFOBANK_REPORTS_DIR", str(reports))
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
+    out = capsys.readouterr().out
+    assert "infobank_reports:" in out and "cafe24_messages:" in out
+    assert "checks: 5 of 5 passed" in out
 
 
 def test_a_wrong_secure_key_fails_with_one_clear_line_without_the_secret(environment, simulator, capfd):

@@ -2,18 +2,25 @@
 
 import dagster as dg
 
-from pipelines.definitions import PIPELINE_JOB, defs
+from pipelines.definitions import CAFE24_JOB, defs
+from pipelines.sensors import INFOBANK_JOB
 
 
-def test_the_code_location_has_the_expected_assets_checks_and_jobs():
-    assert {key.to_user_string() for key in defs.resolve_all_asset_keys()} == {"cafe24_messages"}
+def test_the_code_location_has_the_expected_assets_checks_jobs_and_sensors():
+    assert {key.to_user_string() for key in defs.resolve_all_asset_keys()} == {
+        "cafe24_messages",
+        "infobank_reports",
+    }
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert checks == {
         "cafe24_message_keys_unique",
         "cafe24_no_final_status_went_back",
         "cafe24_reads_balance",
+        "infobank_lines_balance",
+        "infobank_quarantine_rate",
     }
-    assert defs.resolve_job_def(PIPELINE_JOB) is not None
+    assert defs.resolve_job_def(CAFE24_JOB) is not None and defs.resolve_job_def(INFOBANK_JOB) is not None
+    assert [sensor.name for sensor in defs.sensors] == ["infobank_report_store_sensor"]
 
 
 def test_cafe24_messages_is_daily_in_seoul_and_backfills_in_one_run():

@@ -1,0 +1,1 @@
+"""Infobank delivery reports: the stored report files and their ingestion (no Dagster imports)."""

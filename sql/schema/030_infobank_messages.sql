@@ -1,0 +1,52 @@
+-- One row per Infobank message (msgid), from its reports: the outcome, how many reports it took, conflicts.
+-- Rule for the outcome: the final report (rslt_type 0 or absent) received last wins; a message with no
+-- final report yet takes its latest DLR (rslt_type 3) and is pending. Retries never count twice.
+-- "Received last" orders by received_at (unknown times count as earliest), then file name, then line.
+
+CREATE OR REPLACE VIEW infobank_messages AS
+WITH ranked AS (
+    SELECT
+        *,
+        row_number() OVER (
+            PARTITION BY msgid
+            ORDER BY is_final DESC, received_at DESC NULLS LAST, source_file DESC, line_number DESC
+        ) AS pick
+    FROM infobank_reports
+    WHERE NOT is_retry
+),
+totals AS (
+    SELECT
+        msgid,
+        count(*) AS report_count,
+        count(*) FILTER (WHERE is_retry) AS retry_count,
+        count(*) FILTER (WHERE NOT is_final AND NOT is_retry) AS dlr_count,
+        count(DISTINCT report_fingerprint) FILTER (WHERE is_final) AS distinct_finals,
+        min(received_at) AS first_received_at,
+        max(received_at) AS last_received_at,
+        min(source_file) AS first_source_file
+    FROM infobank_reports
+    GROUP BY msgid
+)
+SELECT
+    r.msgid,
+    r.to_number,
+    r.to_country,
+    r.ref,
+    r.network,
+    r.carrier,
+    r.err_code,
+    r.is_final AS has_final,
+    CASE WHEN r.is_final THEN r.rescnt END AS billed_units,
+    r.sent_at AS delivered_at,
+    t.report_count,
+    t.retry_count,
+    t.dlr_count,
+    t.distinct_finals > 1 AS has_conflict,
+    t.first_received_at,
+    t.last_received_at,
+    r.source_file AS outcome_source_file,
+    r.line_number AS outcome_line_number
+FROM ranked AS r
+JOIN totals AS t USING (msgid)
+WHERE r.pick = 1;
+COMMENT ON VIEW infobank_messages IS 'One row per Infobank msgid: the outcome from its last-received final report (else latest DLR, pending).';

@@ -1,0 +1,164 @@
+"""Infobank report files into a real DuckDB file: every format, retries once, nothing lost, incremental."""
+
+import gzip
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from pipelines.infobank.ingest import ingest_infobank
+from pipelines.kst import KST
+
+DELIVERED = "msgid=00000123&to=1093446280&to_country=82&ref=AA1&network=45008&rescnt=1&err_code=1000" + (
+    "&sent_date=20261101140641"
+)
+FAILED = "msgid=00000124&to=1093446281&to_country=82&network=45005&rescnt=0&err_code=2003"
+
+
+def write(folder: Path, name: str, lines: list[str], *, newline_at_end: bool = True) -> Path:
+    text = "\n".join(lines) + ("\n" if newline_at_end else "")
+    path = folder / name
+    if name.endswith(".gz"):
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def query(warehouse, sql: str) -> list[tuple]:
+    return warehouse.connection.execute(sql).fetchall()
+
+
+def test_every_format_is_read_with_its_fields(tmp_path, warehouse):
+    write(tmp_path, "a.log", [f"2026-11-01T14:06:45+09:00\t/infobank/report?{DELIVERED}"])
+    write(tmp_path, "b.txt", [f"?{FAILED}"])
+    payload = {"msgid": "00000125", "to": "1012", "to_country": "1", "network": "31026", "rescnt": "3",
+               "err_code": "1000", "sent_date": "20261101150000",
+               "received_at": "2026-11-01T15:00:02+09:00"}  # fmt: skip
+    write(tmp_path, "c.jsonl.gz", [json.dumps(payload)])
+    write(
+        tmp_path, "d.log.gz", ["2026-11-02T09:00:00+09:00\tmsgid=00000126&to=10%3123&err_code=3001&rescnt=0"]
+    )
+    stats = ingest_infobank(warehouse, tmp_path)
+    assert (stats.lines_read, stats.reports_accepted, stats.quarantined) == (4, 4, 0)
+    rows = query(
+        warehouse,
+        "SELECT msgid, to_number, carrier, rescnt, sent_at, received_at, is_final "
+        "FROM infobank_reports ORDER BY msgid",
+    )
+    assert rows[0] == (
+        "00000123", "1093446280", "KT", 1, datetime(2026, 11, 1, 14, 6, 41, tzinfo=KST),
+        datetime(2026, 11, 1, 14, 6, 45, tzinfo=KST), True,
+    )  # fmt: skip
+    assert rows[1][:5] == ("00000124", "1093446281", "SKT", 0, None) and rows[1][5] is None
+    assert rows[2][2:4] == (None, 3)
+    assert rows[3][1] == "10123"
+    assert stats.unknown_networks == 2  # 31026 is not Korean, and 00000126 names no network
+
+
+def test_a_resent_report_is_counted_once(tmp_path, warehouse):
+    write(
+        tmp_path,
+        "a.log",
+        [f"2026-11-01T14:06:45+09:00\t?{DELIVERED}", f"2026-11-01T14:07:45+09:00\t?{DELIVERED}"],
+    )
+    write(tmp_path, "b.txt", [DELIVERED, DELIVERED])
+    stats = ingest_infobank(warehouse, tmp_path)
+    assert (stats.reports_accepted, stats.retries) == (1, 3)
+    assert query(
+        warehouse, "SELECT msgid, report_count, retry_count, billed_units FROM infobank_messages"
+    ) == [("00000123", 4, 3, 1)]
+
+
+def test_dlr_reports_leave_a_message_pending_until_its_final_arrives(tmp_path, warehouse):
+    dlr = "msgid=7&to=1000&to_country=82&network=45006&rescnt=0&err_code=1000&rslt_type=3"
+    write(tmp_path, "a.log", [f"2026-11-01T10:00:00+09:00\t?{dlr}"])
+    ingest_infobank(warehouse, tmp_path)
+    assert query(warehouse, "SELECT has_final, billed_units, dlr_count FROM infobank_messages") == [
+        (False, None, 1)
+    ]
+    final = dlr.replace("rescnt=0", "rescnt=1").replace("rslt_type=3", "sent_date=20261101100005&rslt_type=0")
+    write(tmp_path, "b.log", [f"2026-11-03T10:00:00+09:00\t?{final}"])
+    ingest_infobank(warehouse, tmp_path)
+    assert query(
+        warehouse, "SELECT has_final, billed_units, err_code, report_count FROM infobank_messages"
+    ) == [(True, 1, "1000", 2)]
+
+
+def test_two_different_finals_are_kept_flagged_and_the_later_one_wins(tmp_path, warehouse):
+    off = "msgid=8&to=1000&to_country=82&network=45006&rescnt=0&err_code=2003"
+    delivered = "msgid=8&to=1000&to_country=82&network=45006&rescnt=1&err_code=1000&sent_date=20261102100000"
+    write(
+        tmp_path, "a.log", [f"2026-11-02T11:00:00+09:00\t?{delivered}", f"2026-11-01T10:00:00+09:00\t?{off}"]
+    )
+    ingest_infobank(warehouse, tmp_path)
+    assert query(
+        warehouse, "SELECT err_code, has_conflict, billed_units, report_count FROM infobank_messages"
+    ) == [("1000", True, 1, 2)]
+
+
+def test_every_bad_line_is_quarantined_with_its_reason_and_every_line_is_accounted_for(tmp_path, warehouse):
+    lines = [
+        "msgid=1&to=1&rescnt=1",
+        "to=1&err_code=1000",
+        "msgid=2&err_code=1000&rescnt=abc",
+        "msgid=3&err_code=1000&rescnt=1&sent_date=20261345250000",
+        "%%%garbage",
+        "2026-13-45T99:00:00\tmsgid=4&err_code=1000",
+        "msgid=5&err_code=1000&rslt_type=7",
+        "msgid=6&to=10934&err_co",
+        "",
+        DELIVERED,
+    ]
+    write(tmp_path, "a.log", lines)
+    write(tmp_path, "b.jsonl", ['{"msgid": "9", "err_code": "1000"', '{"msgid": "10", "err_code": "9999"}'])
+    stats = ingest_infobank(warehouse, tmp_path)
+    assert stats.balanced
+    assert (stats.lines_read, stats.reports_accepted, stats.quarantined, stats.blank_lines) == (12, 2, 9, 1)
+    assert stats.quarantine_reasons == {
+        "no err_code": 2,
+        "no msgid": 2,
+        "rescnt is not a whole number": 1,
+        "sent_date is not a valid YYYYMMDDHHMMSS time": 1,
+        "received_at is not an ISO-8601 time": 1,
+        "rslt_type is neither 0 (final) nor 3 (DLR)": 1,
+        "not a JSON object": 1,
+    }
+    assert stats.unknown_codes == 1  # 9999 is kept, and counted
+    kept = query(
+        warehouse, "SELECT line_number, raw FROM infobank_quarantine WHERE source_file = 'a.log' ORDER BY 1"
+    )
+    assert [number for number, _ in kept] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert kept[4][1] == "%%%garbage"
+
+
+def test_files_are_read_once_grown_files_from_where_they_stopped_and_new_files_next_time(tmp_path, warehouse):
+    path = write(tmp_path, "a.txt", [DELIVERED, FAILED.replace("00000124", "1")], newline_at_end=False)
+    first = ingest_infobank(warehouse, tmp_path)
+    assert first.lines_read == 1  # the last line has no newline yet: it may still be being written
+    assert ingest_infobank(warehouse, tmp_path).lines_read == 0
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("0\n" + FAILED + "\n")
+    grown = ingest_infobank(warehouse, tmp_path)
+    assert (grown.lines_read, grown.reports_accepted) == (2, 2)
+    write(tmp_path, "b.log", [f"2026-11-03T10:00:00+09:00\t?{FAILED}"])
+    later = ingest_infobank(warehouse, tmp_path)
+    assert (later.files_read, later.lines_read, later.retries) == (1, 1, 1)
+    assert query(warehouse, "SELECT count(*) FROM infobank_messages") == [(3,)]
+    assert query(warehouse, "SELECT sum(lines_consumed) FROM infobank_files") == [(4,)]
+
+
+def test_a_load_that_fails_commits_nothing_and_the_rerun_reads_everything(tmp_path, warehouse):
+    write(tmp_path, "a.txt", [DELIVERED])
+    (tmp_path / "b.txt").write_bytes(b"msgid=5&err_code=1000\n\xff\xfe not utf-8\n")
+    with pytest.raises(Exception, match=r"(?i)unicode|utf"):
+        ingest_infobank(warehouse, tmp_path)
+    assert query(warehouse, "SELECT count(*) FROM infobank_reports") == [(0,)]
+    (tmp_path / "b.txt").write_text("msgid=5&err_code=1000\n", encoding="utf-8")
+    assert ingest_infobank(warehouse, tmp_path).reports_accepted == 2
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path, warehouse):
+    with pytest.raises(FileNotFoundError, match="INFOBANK_REPORTS_DIR"):
+        ingest_infobank(warehouse, tmp_path / "nowhere")
