@@ -1,18 +1,21 @@
 -- One row per Infobank message (msgid), from its reports: the outcome, how many reports it took, conflicts.
 -- Rule for the outcome: the final report (rslt_type 0 or absent) received last wins; a message with no
 -- final report yet takes its latest DLR (rslt_type 3) and is pending. Retries never count twice.
--- "Received last" orders by received_at (unknown times count as earliest), then file name, then line.
+-- "Received last" orders by received_at; a report that carries none (bare query-string files) takes its
+-- file's modification time, the last moment it can have arrived; ties go to the later file name and line.
 
 CREATE OR REPLACE VIEW infobank_messages AS
 WITH ranked AS (
     SELECT
-        *,
+        r.*,
         row_number() OVER (
-            PARTITION BY msgid
-            ORDER BY is_final DESC, received_at DESC NULLS LAST, source_file DESC, line_number DESC
+            PARTITION BY r.msgid
+            ORDER BY r.is_final DESC, coalesce(r.received_at, f.modified_at) DESC, r.source_file DESC,
+                     r.line_number DESC
         ) AS pick
-    FROM infobank_reports
-    WHERE NOT is_retry
+    FROM infobank_reports AS r
+    LEFT JOIN infobank_files AS f USING (source_file)
+    WHERE NOT r.is_retry
 ),
 totals AS (
     SELECT
