@@ -6,6 +6,7 @@ import os
 import sys
 import warnings
 from datetime import date
+from pathlib import Path
 
 from pipelines.resources import WarehouseResource
 from pipelines.run import PipelineError, RunSummary, default_range, run_pipeline
@@ -15,6 +16,7 @@ DEMO_DAYS = 14
 DEMO_WAREHOUSE = "data/demo.duckdb"
 DEMO_OUTPUT_DIR = "out/demo"
 DEMO_ACCOUNT = "demo"
+DEMO_REPORTS_DIR = "data/demo-infobank-reports"
 
 
 def _day(text: str) -> date:
@@ -60,10 +62,15 @@ def _run(start: date, end: date) -> int:
 
 def _demo(days: int) -> int:
     # The simulator is imported here: production runs never load it.
-    from pipelines.simulator import Cafe24Simulator, synthetic_cafe24_traffic
+    from pipelines.simulator import Cafe24Simulator, synthetic_cafe24_traffic, write_infobank_store
 
     first_day, last_day = default_range(days)
     secure = os.environ.get("CAFE24_DEMO_SECURE", "demo-secure-key")
+    reports_dir = Path(os.environ.get("INFOBANK_REPORTS_DIR", DEMO_REPORTS_DIR))
+    store = write_infobank_store(reports_dir, first_day, days)
+    print(
+        f"demo: {store.lines:,} stored Infobank report lines in {len(store.files)} files under {reports_dir}"
+    )
     with Cafe24Simulator(accounts={DEMO_ACCOUNT: secure}) as simulator:
         simulator.load(DEMO_ACCOUNT, synthetic_cafe24_traffic(first_day, days + 1))
         os.environ.update(
@@ -73,6 +80,7 @@ def _demo(days: int) -> int:
                 "CAFE24_SMS_SECURE": secure,
                 "SMS_WAREHOUSE": os.environ.get("SMS_WAREHOUSE", DEMO_WAREHOUSE),
                 "SMS_OUTPUT_DIR": os.environ.get("SMS_OUTPUT_DIR", DEMO_OUTPUT_DIR),
+                "INFOBANK_REPORTS_DIR": str(reports_dir),
             }
         )
         print(f"demo: Cafe24 simulator on {simulator.url} with {days} days of synthetic traffic")
@@ -83,11 +91,17 @@ def _demo(days: int) -> int:
 
 
 def _print_outcomes(first_day: date, last_day: date) -> None:
-    """The warehouse's view of the range: messages per type by status."""
+    """The warehouse's view of the range: each vendor's messages by outcome."""
     settings = load_settings()
     with WarehouseResource(database=str(settings.warehouse_path)).open() as warehouse:
-        rows = warehouse.records("summaries/cafe24_outcomes", first_day=first_day, last_day=last_day)
-    print(f"\nCafe24 outcomes {first_day}..{last_day}:")
+        cafe24 = warehouse.records("summaries/cafe24_outcomes", first_day=first_day, last_day=last_day)
+        infobank = warehouse.records("summaries/infobank_outcomes")
+    _print_table(f"Cafe24 outcomes {first_day}..{last_day}", cafe24)
+    _print_table("Infobank outcomes (every stored report)", infobank)
+
+
+def _print_table(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}:")
     if rows:
         print("  " + "  ".join(f"{name:>17}" for name in rows[0]))
     for row in rows:

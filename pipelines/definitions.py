@@ -34,7 +34,9 @@ def build_definitions() -> dg.Definitions:
         jobs=[cafe24_job, infobank_job],
         sensors=[infobank_report_store_sensor],
         resources={
-            "warehouse": WarehouseResource(database=str(settings.warehouse_path)),
+            "warehouse": WarehouseResource(
+                database=str(settings.warehouse_path), memory_limit=settings.warehouse_memory_limit
+            ),
             "cafe24": Cafe24Resource(
                 sms_list_url=dg.EnvVar("CAFE24_SMS_LIST_URL"),
                 user_id=dg.EnvVar("CAFE24_SMS_USER_ID"),

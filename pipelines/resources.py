@@ -9,11 +9,16 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipelines.cafe24.client import ClientConfig, SmsListClient
+from pipelines.settings import DEFAULT_MEMORY_LIMIT
 from pipelines.warehouse import Warehouse
 
 
 class WarehouseResource(DuckDBResource):
     """The warehouse file. Every read and write of the pipeline goes through `open()`."""
+
+    memory_limit: str = Field(
+        default=DEFAULT_MEMORY_LIMIT, description="DuckDB's memory limit; larger work spills to disk."
+    )
 
     @contextmanager
     def open(self) -> Iterator[Warehouse]:
@@ -22,7 +27,7 @@ class WarehouseResource(DuckDBResource):
             Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         with self.get_connection() as connection:
             try:
-                warehouse = Warehouse(connection)
+                warehouse = Warehouse(connection, memory_limit=self.memory_limit)
                 warehouse.ensure_schema()
                 yield warehouse
             finally:

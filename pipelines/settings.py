@@ -7,6 +7,7 @@ from pathlib import Path
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_OUTPUT_DIR = "out"
 DEFAULT_LOOKBACK_DAYS = 3
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 
 class ConfigError(ValueError):
@@ -30,6 +31,7 @@ class Settings:
     """Everything the pipeline reads from the environment."""
 
     warehouse_path: Path
+    warehouse_memory_limit: str
     output_dir: Path
     cafe24: Cafe24Account | None
     cafe24_lookback_days: int
@@ -66,6 +68,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     reports_dir = env.get("INFOBANK_REPORTS_DIR", "").strip()
     return Settings(
         warehouse_path=Path(env.get("SMS_WAREHOUSE", "").strip() or DEFAULT_WAREHOUSE),
+        warehouse_memory_limit=env.get("SMS_WAREHOUSE_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT,
         output_dir=Path(env.get("SMS_OUTPUT_DIR", "").strip() or DEFAULT_OUTPUT_DIR),
         cafe24=_cafe24_account(env),
         cafe24_lookback_days=_int_setting(env, "CAFE24_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS, 0, 60),

@@ -22,6 +22,13 @@ def sql_statements(name: str) -> tuple[str, ...]:
     return tuple(s for s in statements if s and not _only_comments(s))
 
 
+def _memory_size(text: str) -> str:
+    """A DuckDB memory size such as 1GB or 512MiB; SET takes no bound parameters, so it is validated here."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", text.strip(), flags=re.IGNORECASE):
+        raise ValueError(f"SMS_WAREHOUSE_MEMORY_LIMIT must look like 1GB or 512MiB, got {text!r}")
+    return text.strip()
+
+
 def _only_comments(statement: str) -> bool:
     return all(not line.strip() or line.strip().startswith("--") for line in statement.splitlines())
 
@@ -42,9 +49,12 @@ def _strip_comments(statement: str) -> str:
 class Warehouse:
     """A DuckDB connection that runs named SQL files with bound parameters."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, connection: duckdb.DuckDBPyConnection, memory_limit: str | None = None) -> None:
         self.connection = connection
         connection.execute("SET TimeZone = 'Asia/Seoul'")
+        connection.execute("SET enable_progress_bar = false")
+        if memory_limit:
+            connection.execute(f"SET memory_limit = '{_memory_size(memory_limit)}'")
 
     def run(self, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
         """Run every statement of `sql/<name>.sql`; returns the connection holding the last result."""

@@ -88,7 +88,10 @@ def ingest_infobank(warehouse: Warehouse, folder: Path) -> InfobankStats:
         try:
             with warehouse.transaction():
                 loads = warehouse.records(
-                    "infobank/load_files", paths=[f["path"] for f in batch], load_id=load_id
+                    "infobank/load_files",
+                    paths=[f["path"] for f in batch],
+                    json_paths=[f["path"] for f in batch if f["is_json"]],
+                    load_id=load_id,
                 )
                 flags = warehouse.records("infobank/load_findings", load_id=load_id)
         finally:

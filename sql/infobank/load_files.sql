@@ -1,88 +1,72 @@
--- Load the new lines of a batch of stored Infobank report files, all in one set-based pass.
+-- Load the new lines of a batch of stored Infobank report files, in one set-based pass over the files.
 -- Inputs: the registered view infobank_batch(path, source_file, is_json, skip_lines, ends_with_newline,
--- size_bytes, modified_at); $paths (the same paths, in batch order); $load_id.
+-- size_bytes, modified_at); $paths (the same paths, in batch order); $json_paths (those holding JSON
+-- lines); $load_id.
 -- Every line read lands in exactly one place: infobank_reports (a report, first seen or a retry),
 -- infobank_quarantine (cannot be a report, with the reason), or the blank-line count.
 
--- DuckDB keeps insertion order here, so rowid follows each file's line order.
-CREATE OR REPLACE TEMP TABLE infobank_raw_lines AS
-SELECT filename AS path, line AS raw
-FROM read_csv($paths, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '',
-              header = false, auto_detect = false, strict_mode = false, filename = true);
+-- A query-string value: '' (absent) becomes NULL; URL-decoded only on lines that have an escape at all.
+CREATE OR REPLACE TEMP MACRO infobank_value(v, escaped) AS
+    nullif(CASE WHEN escaped THEN trim(url_decode(replace(v, '+', ' '))) ELSE v END, '');
 
-CREATE OR REPLACE TEMP MACRO infobank_param(json_ok, raw, params, name) AS
-    nullif(trim(CASE
-        WHEN json_ok THEN json_extract_string(raw, '$.' || name)
-        ELSE list_extract(list_filter(params, lambda p: p.k = name), 1).v
-    END), '');
+-- One parameter of a line, from its JSON object or from its query string.
+CREATE OR REPLACE TEMP MACRO infobank_field(json_value, query, escaped, name) AS
+    CASE WHEN query IS NULL THEN nullif(trim(json_value), '')
+         ELSE infobank_value(regexp_extract(query, '&' || name || '=([^&]*)', 1), escaped) END;
 
+-- Read and parse every line in one pass of scans and projections only: DuckDB keeps insertion order
+-- for those, so rowid follows each file's line order and gives the line numbers below.
 CREATE OR REPLACE TEMP TABLE infobank_lines AS
-WITH numbered AS (
-    SELECT
-        b.source_file,
-        b.is_json,
-        l.rowid - min(l.rowid) OVER (PARTITION BY l.path) + 1 AS line_number,
-        count(*) OVER (PARTITION BY l.path) AS lines_in_file,
-        b.skip_lines,
-        b.ends_with_newline,
-        l.raw
-    FROM infobank_raw_lines AS l
-    JOIN infobank_batch AS b USING (path)
+WITH raw_lines AS (
+    SELECT filename AS path, list_contains($json_paths, filename) AS is_json, line AS raw
+    FROM read_csv($paths, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '',
+                  header = false, auto_detect = false, strict_mode = false, filename = true)
 ),
-fresh AS (
-    -- Lines already loaded are skipped; a last line still missing its newline waits for the next run.
-    SELECT *
-    FROM numbered
-    WHERE line_number > skip_lines AND (ends_with_newline OR line_number < lines_in_file)
-),
-split AS (
+shaped AS (
     SELECT
         *,
-        is_json AND json_valid(raw) AS json_ok,
         CASE WHEN NOT is_json AND contains(raw, chr(9)) THEN trim(split_part(raw, chr(9), 1)) END AS stamp_text,
         CASE WHEN NOT is_json THEN
-            regexp_replace(CASE WHEN contains(raw, chr(9)) THEN substr(raw, strpos(raw, chr(9)) + 1) ELSE raw END,
-                           '^[^?]*\?', '')
-        END AS query
-    FROM fresh
+            CASE WHEN contains(raw, chr(9)) THEN substr(raw, strpos(raw, chr(9)) + 1) ELSE raw END
+        END AS request,
+        CASE WHEN is_json AND json_valid(raw) AND json_type(raw) = 'OBJECT' THEN json_transform(raw, '{
+            "received_at": "VARCHAR", "msgid": "VARCHAR", "to": "VARCHAR", "to_country": "VARCHAR",
+            "ref": "VARCHAR", "network": "VARCHAR", "rescnt": "VARCHAR", "err_code": "VARCHAR",
+            "sent_date": "VARCHAR", "rslt_type": "VARCHAR"
+        }') END AS j
+    FROM raw_lines
 ),
-paired AS (
+queried AS (
+    -- '&' + everything after the first '?' (or the whole request), so every parameter follows an '&'.
     SELECT
         *,
-        list_transform(
-            string_split(coalesce(query, ''), '&'),
-            lambda kv: {
-                'k': url_decode(split_part(kv, '=', 1)),
-                'v': CASE WHEN contains(kv, '=') THEN url_decode(replace(substr(kv, strpos(kv, '=') + 1), '+', ' ')) END
-            }
-        ) AS params
-    FROM split
+        '&' || CASE WHEN contains(request, '?') THEN substr(request, strpos(request, '?') + 1) ELSE request END
+            AS query,
+        contains(request, '%') OR contains(request, '+') AS escaped
+    FROM shaped
+),
+fields AS (
+    SELECT
+        path, raw,
+        coalesce(trim(raw), '') = '' AS is_blank,
+        NOT is_json OR j IS NOT NULL AS json_ok,
+        coalesce(stamp_text, nullif(trim(j.received_at), '')) AS received_text,
+        infobank_field(j.msgid, query, escaped, 'msgid') AS msgid,
+        infobank_field(j."to", query, escaped, 'to') AS to_number,
+        infobank_field(j.to_country, query, escaped, 'to_country') AS to_country,
+        infobank_field(j.ref, query, escaped, 'ref') AS ref,
+        infobank_field(j.network, query, escaped, 'network') AS network,
+        infobank_field(j.rescnt, query, escaped, 'rescnt') AS rescnt_text,
+        infobank_field(j.err_code, query, escaped, 'err_code') AS err_code,
+        infobank_field(j.sent_date, query, escaped, 'sent_date') AS sent_date,
+        infobank_field(j.rslt_type, query, escaped, 'rslt_type') AS rslt_type
+    FROM queried
 )
-SELECT
-    source_file,
-    line_number,
-    raw,
-    trim(coalesce(raw, '')) = '' AS is_blank,
-    is_json,
-    json_ok,
-    coalesce(stamp_text, infobank_param(json_ok, raw, params, 'received_at')) AS received_text,
-    infobank_param(json_ok, raw, params, 'msgid') AS msgid,
-    infobank_param(json_ok, raw, params, 'to') AS to_number,
-    infobank_param(json_ok, raw, params, 'to_country') AS to_country,
-    infobank_param(json_ok, raw, params, 'ref') AS ref,
-    infobank_param(json_ok, raw, params, 'network') AS network,
-    infobank_param(json_ok, raw, params, 'rescnt') AS rescnt_text,
-    infobank_param(json_ok, raw, params, 'err_code') AS err_code,
-    infobank_param(json_ok, raw, params, 'sent_date') AS sent_date,
-    infobank_param(json_ok, raw, params, 'rslt_type') AS rslt_type
-FROM paired;
-
-CREATE OR REPLACE TEMP TABLE infobank_checked AS
 SELECT
     *,
     CASE
         WHEN is_blank THEN NULL
-        WHEN is_json AND NOT json_ok THEN 'not a JSON object'
+        WHEN NOT json_ok THEN 'not a JSON object'
         WHEN msgid IS NULL THEN 'no msgid'
         WHEN err_code IS NULL THEN 'no err_code'
         WHEN rescnt_text IS NOT NULL AND try_cast(rescnt_text AS INTEGER) IS NULL THEN 'rescnt is not a whole number'
@@ -92,46 +76,80 @@ SELECT
         WHEN received_text IS NOT NULL AND try_cast(received_text AS TIMESTAMPTZ) IS NULL
             THEN 'received_at is not an ISO-8601 time'
         WHEN rslt_type IS NOT NULL AND rslt_type NOT IN ('0', '3') THEN 'rslt_type is neither 0 (final) nor 3 (DLR)'
-    END AS reject_reason
-FROM infobank_lines;
+    END AS reject_reason,
+    md5(concat_ws(chr(31), msgid, coalesce(to_number, ''), coalesce(to_country, ''), coalesce(ref, ''),
+                  coalesce(network, ''), coalesce(rescnt_text, ''), err_code, coalesce(sent_date, ''),
+                  coalesce(rslt_type, ''))) AS fingerprint
+FROM fields;
+
+-- Each file's first row and line count: line numbers, lines already loaded, and an unfinished last line.
+CREATE OR REPLACE TEMP TABLE infobank_fresh AS
+WITH spans AS (
+    SELECT path, min(rowid) AS first_rowid, count(*) AS lines_in_file FROM infobank_lines GROUP BY path
+)
+SELECT l.rowid AS line_rowid, l.rowid - s.first_rowid + 1 AS line_number
+FROM infobank_lines AS l
+JOIN spans AS s USING (path)
+JOIN infobank_batch AS b USING (path)
+-- Lines already loaded are skipped; a last line still missing its newline waits for the next run.
+WHERE l.rowid - s.first_rowid + 1 > b.skip_lines
+  AND (b.ends_with_newline OR l.rowid - s.first_rowid + 1 < s.lines_in_file);
+
+CREATE OR REPLACE TEMP VIEW infobank_checked AS
+SELECT
+    l.*,
+    b.source_file,
+    b.modified_at AS file_modified_at,
+    f.line_number,
+    try_cast(l.received_text AS TIMESTAMPTZ) AS received_at
+FROM infobank_lines AS l
+JOIN infobank_fresh AS f ON f.line_rowid = l.rowid
+JOIN infobank_batch AS b USING (path);
+
+-- The first line holding each report is the original; the rest are Infobank's resends, as is every line
+-- whose report an earlier load already stored. "First" is by received_at, or the file's modification time
+-- for a line without one (as in infobank_messages), then file and line.
+CREATE OR REPLACE TEMP TABLE infobank_originals AS
+SELECT
+    fingerprint,
+    arg_min({'file': source_file, 'line': line_number},
+            (coalesce(received_at, file_modified_at), source_file, line_number)) AS first_line
+FROM infobank_checked
+WHERE NOT is_blank AND reject_reason IS NULL
+  AND fingerprint NOT IN (
+      SELECT report_fingerprint FROM infobank_reports
+      WHERE msgid IN (SELECT msgid FROM infobank_checked WHERE reject_reason IS NULL)
+  )
+GROUP BY fingerprint;
 
 INSERT INTO infobank_reports
-WITH valid AS (
-    SELECT
-        *,
-        md5(concat_ws(chr(31), msgid, coalesce(to_number, ''), coalesce(to_country, ''), coalesce(ref, ''),
-                      coalesce(network, ''), coalesce(rescnt_text, ''), err_code, coalesce(sent_date, ''),
-                      coalesce(rslt_type, ''))) AS fingerprint,
-        try_cast(received_text AS TIMESTAMPTZ) AS received_at
-    FROM infobank_checked
-    WHERE NOT is_blank AND reject_reason IS NULL
-)
 SELECT
-    v.source_file,
-    v.line_number,
-    v.received_at,
-    v.msgid,
-    v.to_number,
-    v.to_country,
-    v.ref,
-    v.network,
+    c.source_file,
+    c.line_number,
+    c.received_at,
+    c.msgid,
+    c.to_number,
+    c.to_country,
+    c.ref,
+    c.network,
     n.carrier,
-    v.err_code,
-    CAST(v.rescnt_text AS INTEGER),
-    v.sent_date,
-    timezone('Asia/Seoul', strptime(v.sent_date, '%Y%m%d%H%M%S')),
-    v.rslt_type,
-    coalesce(v.rslt_type, '0') = '0',
-    v.fingerprint,
-    row_number() OVER (
-        PARTITION BY v.fingerprint ORDER BY v.received_at NULLS LAST, v.source_file, v.line_number
-    ) > 1 OR v.fingerprint IN (SELECT report_fingerprint FROM infobank_reports),
-    v.err_code IN (SELECT code FROM infobank_report_codes),
+    c.err_code,
+    CAST(c.rescnt_text AS INTEGER),
+    c.sent_date,
+    timezone('Asia/Seoul', strptime(c.sent_date, '%Y%m%d%H%M%S')),
+    c.rslt_type,
+    coalesce(c.rslt_type, '0') = '0',
+    c.fingerprint,
+    o.first_line IS NULL OR o.first_line.file <> c.source_file OR o.first_line.line <> c.line_number,
+    k.code IS NOT NULL,
     n.network IS NOT NULL,
-    v.raw,
+    c.raw,
     $load_id
-FROM valid AS v
-LEFT JOIN mobile_networks AS n ON n.network = v.network;
+FROM infobank_checked AS c
+LEFT JOIN infobank_originals AS o USING (fingerprint)
+LEFT JOIN mobile_networks AS n ON n.network = c.network
+LEFT JOIN infobank_report_codes AS k ON k.code = c.err_code
+WHERE NOT c.is_blank AND c.reject_reason IS NULL;
 
 INSERT INTO infobank_quarantine
 SELECT source_file, line_number, raw, reject_reason, $load_id
@@ -139,21 +157,34 @@ FROM infobank_checked
 WHERE reject_reason IS NOT NULL;
 
 INSERT INTO infobank_file_loads
+WITH line_counts AS (
+    SELECT
+        source_file,
+        count(*) AS lines_read,
+        count(*) FILTER (WHERE reject_reason IS NOT NULL) AS quarantined,
+        count(*) FILTER (WHERE is_blank) AS blank_lines
+    FROM infobank_checked
+    GROUP BY source_file
+),
+report_counts AS (
+    SELECT source_file, count(*) FILTER (WHERE NOT is_retry) AS accepted, count(*) FILTER (WHERE is_retry) AS retries
+    FROM infobank_reports
+    WHERE load_id = $load_id
+    GROUP BY source_file
+)
 SELECT
     $load_id,
     b.source_file,
     b.skip_lines + 1,
-    count(c.line_number),
-    count(*) FILTER (WHERE r.is_retry = false),
-    count(*) FILTER (WHERE r.is_retry),
-    count(*) FILTER (WHERE c.reject_reason IS NOT NULL),
-    count(*) FILTER (WHERE c.is_blank),
+    coalesce(l.lines_read, 0),
+    coalesce(r.accepted, 0),
+    coalesce(r.retries, 0),
+    coalesce(l.quarantined, 0),
+    coalesce(l.blank_lines, 0),
     now()
 FROM infobank_batch AS b
-LEFT JOIN infobank_checked AS c ON c.source_file = b.source_file
-LEFT JOIN infobank_reports AS r
-    ON r.source_file = c.source_file AND r.line_number = c.line_number AND r.load_id = $load_id
-GROUP BY b.source_file, b.skip_lines;
+LEFT JOIN line_counts AS l USING (source_file)
+LEFT JOIN report_counts AS r USING (source_file);
 
 INSERT INTO infobank_files
 SELECT b.source_file, b.size_bytes, b.modified_at, b.skip_lines + l.lines_read, now(), now()

@@ -60,8 +60,7 @@ CREATE TABLE IF NOT EXISTS infobank_reports (
     known_code BOOLEAN NOT NULL,
     known_network BOOLEAN NOT NULL,
     raw VARCHAR NOT NULL,
-    load_id VARCHAR NOT NULL,
-    PRIMARY KEY (source_file, line_number)
+    load_id VARCHAR NOT NULL
 );
 COMMENT ON TABLE infobank_reports IS 'Every valid Infobank delivery report line, as received, retries included (flagged is_retry).';
 COMMENT ON COLUMN infobank_reports.source_file IS 'File the line came from, relative to INFOBANK_REPORTS_DIR.';
@@ -91,8 +90,7 @@ CREATE TABLE IF NOT EXISTS infobank_quarantine (
     line_number BIGINT NOT NULL,
     raw VARCHAR,
     reason VARCHAR NOT NULL,
-    load_id VARCHAR NOT NULL,
-    PRIMARY KEY (source_file, line_number)
+    load_id VARCHAR NOT NULL
 );
 COMMENT ON TABLE infobank_quarantine IS 'Stored lines that cannot be a report, with the reason; nothing is dropped silently.';
 COMMENT ON COLUMN infobank_quarantine.source_file IS 'File the line came from.';

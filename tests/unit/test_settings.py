@@ -2,6 +2,7 @@
 
 import pytest
 
+from pipelines.resources import WarehouseResource
 from pipelines.settings import ConfigError, load_settings
 
 CAFE24 = {"CAFE24_SMS_LIST_URL": "http://127.0.0.1:1/sms_list.php", "CAFE24_SMS_USER_ID": "shop"}
@@ -29,3 +30,12 @@ def test_the_secure_key_never_shows_in_repr():
 def test_lookback_days_must_be_a_sensible_number(value):
     with pytest.raises(ConfigError, match="CAFE24_LOOKBACK_DAYS"):
         load_settings({"CAFE24_LOOKBACK_DAYS": value})
+
+
+def test_the_warehouse_memory_limit_defaults_to_one_gigabyte_and_is_validated(tmp_path):
+    assert load_settings({}).warehouse_memory_limit == "1GB"
+    with WarehouseResource(database=str(tmp_path / "w.duckdb"), memory_limit="512MiB").open() as warehouse:
+        limit = warehouse.connection.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.replace(" ", "") in {"512.0MiB", "512MiB", "536.8MB"}
+    with pytest.raises(ValueError, match="SMS_WAREHOUSE_MEMORY_LIMIT"):
+        WarehouseResource(database=str(tmp_path / "x.duckdb"), memory_limit="1GB'; DROP").open().__enter__()
