@@ -27,10 +27,15 @@ def infobank_reports(
 
 @dg.asset_check(asset=infobank_reports, blocking=True)
 def infobank_lines_balance(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """For every file load: lines read = accepted + retries + quarantined + blank."""
+    """For every file load: lines read = accepted + retries + quarantined + blank; and no stored line is
+    held twice."""
     with warehouse.open() as wh:
-        rows = wh.rows("checks/infobank_unbalanced_files")
-    return dg.AssetCheckResult(passed=not rows, metadata={"unbalanced_file_loads": len(rows)})
+        unbalanced = wh.rows("checks/infobank_unbalanced_files")
+        twice = wh.rows("checks/infobank_lines_stored_twice")
+    return dg.AssetCheckResult(
+        passed=not unbalanced and not twice,
+        metadata={"unbalanced_file_loads": len(unbalanced), "lines_stored_twice": len(twice)},
+    )
 
 
 @dg.asset_check(asset=infobank_reports, blocking=True)

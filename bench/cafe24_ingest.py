@@ -11,14 +11,13 @@ at 50 ms at most 1.2 x requests x 50 ms / concurrency.
 
 import argparse
 import math
-import multiprocessing
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from multiprocessing import Queue
 from pathlib import Path
 
 import requests
@@ -26,6 +25,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import in_child, peak_mib  # noqa: E402
 from pipelines.cafe24.answer import parse_answer  # noqa: E402
 from pipelines.cafe24.client import ClientConfig, SmsListClient  # noqa: E402
 from pipelines.cafe24.ingest import ingest_cafe24  # noqa: E402
@@ -67,7 +67,7 @@ def minimum_requests(days: int, per_day: int) -> tuple[int, int]:
     return total_rows, total_requests
 
 
-def run_pipeline(url: str, days: int, concurrency: int, results: multiprocessing.Queue) -> None:
+def run_pipeline(url: str, days: int, concurrency: int, results: Queue) -> None:
     first_day = LAST_DAY - timedelta(days=days - 1)
     config = ClientConfig(url=url, user_id=ACCOUNT, secure=SECURE, concurrency=concurrency)
     with tempfile.TemporaryDirectory() as folder:
@@ -77,11 +77,11 @@ def run_pipeline(url: str, days: int, concurrency: int, results: multiprocessing
             stats = ingest_cafe24(client, wh, first_day, LAST_DAY, lookback_days=0)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     results.put(
-        {"requests": stats.requests, "rows": stats.rows_new, "wall": wall, "cpu": cpu, "peak": _peak_mib()}
+        {"requests": stats.requests, "rows": stats.rows_new, "wall": wall, "cpu": cpu, "peak": peak_mib()}
     )
 
 
-def run_bare_loop(url: str, days: int, results: multiprocessing.Queue) -> None:
+def run_bare_loop(url: str, days: int, results: Queue) -> None:
     """Fetch and parse every page of every window, one after another: no retries, no warehouse."""
     first_day = LAST_DAY - timedelta(days=days - 1)
     session, rows, requests_made = requests.Session(), 0, 0
@@ -99,22 +99,7 @@ def run_bare_loop(url: str, days: int, results: multiprocessing.Queue) -> None:
                 if len(page.records) < 50 or start >= (page.total_count or 0):
                     break
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    results.put({"requests": requests_made, "rows": rows, "wall": wall, "cpu": cpu, "peak": _peak_mib()})
-
-
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def in_child(target, *args) -> dict:
-    """Run a measurement in a fresh process, so each peak memory is its own."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    process = context.Process(target=target, args=(*args, results))
-    process.start()
-    figures = results.get()
-    process.join()
-    return figures
+    results.put({"requests": requests_made, "rows": rows, "wall": wall, "cpu": cpu, "peak": peak_mib()})
 
 
 def line(name: str, figures: dict) -> str:

@@ -5,18 +5,17 @@ line with urllib.parse.parse_qsl (json.loads for .jsonl) into a pandas DataFrame
 the same run, each in its own process so each peak memory is its own. Prints lines/s, wall time and
 peak memory. Targets (issue 3): at least 500,000 lines/s, at least 7x the baseline, peak under 2 GiB.
 
-    .venv/bin/python bench/infobank_ingest.py [--days 28] [--per-day 165000]
+    .venv/bin/python bench/infobank_ingest.py [--days 28] [--per-day 119200]
 """
 
 import argparse
 import gzip
 import json
-import multiprocessing
-import resource
 import sys
 import tempfile
 import time
 from datetime import date
+from multiprocessing import Queue
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -25,6 +24,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import in_child, peak_mib  # noqa: E402
 from pipelines.infobank.ingest import ingest_infobank  # noqa: E402
 from pipelines.resources import WarehouseResource  # noqa: E402
 from pipelines.simulator import write_infobank_store  # noqa: E402
@@ -32,14 +32,14 @@ from pipelines.simulator import write_infobank_store  # noqa: E402
 FIRST_DAY = date(2026, 10, 1)
 
 
-def run_pipeline(folder: str, results: multiprocessing.Queue) -> None:
+def run_pipeline(folder: str, results: Queue) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         warehouse = WarehouseResource(database=str(Path(scratch) / "bench.duckdb"))
         with warehouse.open() as wh:
             started = time.perf_counter()
             stats = ingest_infobank(wh, Path(folder))
             wall = time.perf_counter() - started
-    results.put({"lines": stats.lines_read, "wall": wall, "peak": _peak_mib(), "balanced": stats.balanced})
+    results.put({"lines": stats.lines_read, "wall": wall, "peak": peak_mib(), "balanced": stats.balanced})
 
 
 def _baseline_rows(path: Path):
@@ -62,7 +62,7 @@ def _baseline_rows(path: Path):
             yield row
 
 
-def run_baseline(folder: str, results: multiprocessing.Queue) -> None:
+def run_baseline(folder: str, results: Queue) -> None:
     """The plain way: parse_qsl per line into pandas; no validation, no dedup, no warehouse."""
     started = time.perf_counter()
     lines = 0
@@ -73,21 +73,7 @@ def run_baseline(folder: str, results: multiprocessing.Queue) -> None:
         frames.append(pd.DataFrame(rows))
     frame = pd.concat(frames, ignore_index=True)
     wall = time.perf_counter() - started
-    results.put({"lines": lines, "wall": wall, "peak": _peak_mib(), "rows": len(frame)})
-
-
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def in_child(target, *args) -> dict:
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    process = context.Process(target=target, args=(*args, results))
-    process.start()
-    figures = results.get()
-    process.join()
-    return figures
+    results.put({"lines": lines, "wall": wall, "peak": peak_mib(), "rows": len(frame)})
 
 
 def main() -> int:
@@ -95,7 +81,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--days", type=int, default=28)
-    parser.add_argument("--per-day", type=int, default=165_000)
+    parser.add_argument("--per-day", type=int, default=119_200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()

@@ -5,14 +5,17 @@
 -- Every line read lands in exactly one place: infobank_reports (a report, first seen or a retry),
 -- infobank_quarantine (cannot be a report, with the reason), or the blank-line count.
 
--- A query-string value: '' (absent) becomes NULL; URL-decoded only on lines that have an escape at all.
-CREATE OR REPLACE TEMP MACRO infobank_value(v, escaped) AS
-    nullif(CASE WHEN escaped THEN trim(url_decode(replace(v, '+', ' '))) ELSE v END, '');
+-- One parameter's value as written, from the line's JSON object or from its query string (plain string
+-- search: about a third cheaper than a regular expression, and it runs ten times per line).
+CREATE OR REPLACE TEMP MACRO infobank_raw_value(json_value, query, name) AS
+    CASE
+        WHEN query IS NULL THEN json_value
+        ELSE split_part(substr(query, nullif(strpos(query, '&' || name || '='), 0) + length(name) + 2), '&', 1)
+    END;
 
--- One parameter of a line, from its JSON object or from its query string.
-CREATE OR REPLACE TEMP MACRO infobank_field(json_value, query, escaped, name) AS
-    CASE WHEN query IS NULL THEN nullif(trim(json_value), '')
-         ELSE infobank_value(regexp_extract(query, '&' || name || '=([^&]*)', 1), escaped) END;
+-- A value as the warehouse keeps it: URL-decoded when the line has escapes at all, trimmed, '' as NULL.
+CREATE OR REPLACE TEMP MACRO infobank_value(v, escaped) AS
+    nullif(trim(CASE WHEN escaped THEN url_decode(replace(v, '+', ' ')) ELSE v END), '');
 
 -- Read and parse every line in one pass of scans and projections only: DuckDB keeps insertion order
 -- for those, so rowid follows each file's line order and gives the line numbers below.
@@ -42,25 +45,39 @@ queried AS (
         *,
         '&' || CASE WHEN contains(request, '?') THEN substr(request, strpos(request, '?') + 1) ELSE request END
             AS query,
-        contains(request, '%') OR contains(request, '+') AS escaped
+        coalesce(contains(request, '%') OR contains(request, '+'), false) AS escaped
     FROM shaped
 ),
-fields AS (
+extracted AS (
     SELECT
-        path, raw,
+        path, raw, escaped,
         coalesce(trim(raw), '') = '' AS is_blank,
         NOT is_json OR j IS NOT NULL AS json_ok,
         coalesce(stamp_text, nullif(trim(j.received_at), '')) AS received_text,
-        infobank_field(j.msgid, query, escaped, 'msgid') AS msgid,
-        infobank_field(j."to", query, escaped, 'to') AS to_number,
-        infobank_field(j.to_country, query, escaped, 'to_country') AS to_country,
-        infobank_field(j.ref, query, escaped, 'ref') AS ref,
-        infobank_field(j.network, query, escaped, 'network') AS network,
-        infobank_field(j.rescnt, query, escaped, 'rescnt') AS rescnt_text,
-        infobank_field(j.err_code, query, escaped, 'err_code') AS err_code,
-        infobank_field(j.sent_date, query, escaped, 'sent_date') AS sent_date,
-        infobank_field(j.rslt_type, query, escaped, 'rslt_type') AS rslt_type
+        infobank_raw_value(j.msgid, query, 'msgid') AS msgid,
+        infobank_raw_value(j."to", query, 'to') AS to_number,
+        infobank_raw_value(j.to_country, query, 'to_country') AS to_country,
+        infobank_raw_value(j.ref, query, 'ref') AS ref,
+        infobank_raw_value(j.network, query, 'network') AS network,
+        infobank_raw_value(j.rescnt, query, 'rescnt') AS rescnt_text,
+        infobank_raw_value(j.err_code, query, 'err_code') AS err_code,
+        infobank_raw_value(j.sent_date, query, 'sent_date') AS sent_date,
+        infobank_raw_value(j.rslt_type, query, 'rslt_type') AS rslt_type
     FROM queried
+),
+fields AS (
+    SELECT
+        path, raw, is_blank, json_ok, received_text,
+        infobank_value(msgid, escaped) AS msgid,
+        infobank_value(to_number, escaped) AS to_number,
+        infobank_value(to_country, escaped) AS to_country,
+        infobank_value(ref, escaped) AS ref,
+        infobank_value(network, escaped) AS network,
+        infobank_value(rescnt_text, escaped) AS rescnt_text,
+        infobank_value(err_code, escaped) AS err_code,
+        infobank_value(sent_date, escaped) AS sent_date,
+        infobank_value(rslt_type, escaped) AS rslt_type
+    FROM extracted
 )
 SELECT
     *,
