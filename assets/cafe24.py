@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from assets.checks import rows_check
 from assets.partitions import daily_kst, partition_days
 from pipelines.cafe24.ingest import ingest_cafe24
 from pipelines.resources import Cafe24Resource, WarehouseResource
@@ -33,35 +34,28 @@ def cafe24_messages(
     return dg.MaterializeResult(metadata=stats.as_metadata())
 
 
-def _check_from_rows(rows: list[tuple], passed_text: str, failed_text: str) -> dg.AssetCheckResult:
-    """A check result that fails when the check's query found rows, listing the first ones."""
-    preview = "\n".join(str(row) for row in rows[:20])
-    return dg.AssetCheckResult(
-        passed=not rows,
-        description=passed_text if not rows else failed_text,
-        metadata={"offending_rows": len(rows), "first_rows": dg.MetadataValue.text(preview)},
-    )
-
-
 @dg.asset_check(asset=cafe24_messages, blocking=True)
 def cafe24_message_keys_unique(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """No message_key, and no (identity, ordinal), appears twice in cafe24_messages."""
-    with warehouse.open() as wh:
-        rows = wh.rows("checks/cafe24_duplicate_keys")
-    return _check_from_rows(rows, "every message_key is unique", "duplicate message keys found")
+    return rows_check(
+        warehouse, "cafe24_duplicate_keys", "every message_key is unique", "duplicate message keys found"
+    )
 
 
 @dg.asset_check(asset=cafe24_messages, blocking=True)
 def cafe24_no_final_status_went_back(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """No message that once had a final status (3 or 9) now shows another status."""
-    with warehouse.open() as wh:
-        rows = wh.rows("checks/cafe24_final_status_went_back")
-    return _check_from_rows(rows, "no final status went back", "final statuses went back")
+    return rows_check(
+        warehouse, "cafe24_final_status_went_back", "no final status went back", "final statuses went back"
+    )
 
 
 @dg.asset_check(asset=cafe24_messages, blocking=True)
 def cafe24_reads_balance(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """For every window read: rows read = new + updated + unchanged + quarantined."""
-    with warehouse.open() as wh:
-        rows = wh.rows("checks/cafe24_unbalanced_reads")
-    return _check_from_rows(rows, "every record read is accounted for", "window reads that do not balance")
+    return rows_check(
+        warehouse,
+        "cafe24_unbalanced_reads",
+        "every record read is accounted for",
+        "window reads that do not balance",
+    )

@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from pipelines.infobank.store import StoredFile, scan_report_files
 from pipelines.warehouse import Warehouse
 
 COUNTS = ("lines_read", "reports_accepted", "retries", "quarantined", "blank_lines")
+# Text parsed per statement set: large enough to keep DuckDB's threads busy, small enough to stay in memory.
+CHUNK_BYTES = 64 * 2**20
+GZIP_EXPANSION = 6  # report text compresses about this much
 
 
 @dataclass
@@ -64,6 +68,7 @@ def plan_batch(warehouse: Warehouse, files: list[StoredFile], stats: InfobankSta
                 "path": str(stored.path),
                 "source_file": stored.source_file,
                 "is_json": stored.is_json,
+                "compressed": stored.compressed,
                 "skip_lines": lines_before,
                 "ends_with_newline": stored.ends_with_newline(),
                 "size_bytes": stored.size_bytes,
@@ -73,8 +78,37 @@ def plan_batch(warehouse: Warehouse, files: list[StoredFile], stats: InfobankSta
     return batch
 
 
-def ingest_infobank(warehouse: Warehouse, folder: Path) -> InfobankStats:
-    """Read every new line under `folder`: new files whole, grown files from where they stopped."""
+def chunk_batch(
+    batch: list[dict[str, Any]], limit_bytes: int = CHUNK_BYTES
+) -> Iterator[list[dict[str, Any]]]:
+    """The batch in consecutive groups of files of about `limit_bytes` of text each, so that a large backlog
+    is parsed in pieces that fit in memory instead of spilling to disk."""
+    chunk: list[dict[str, Any]] = []
+    weight = 0
+    for stored in batch:
+        size = stored["size_bytes"] * (GZIP_EXPANSION if stored["compressed"] else 1)
+        if chunk and weight + size > limit_bytes:
+            yield chunk
+            chunk, weight = [], 0
+        chunk.append(stored)
+        weight += size
+    if chunk:
+        yield chunk
+
+
+def _load_chunk(warehouse: Warehouse, chunk: list[dict[str, Any]], load_id: str) -> None:
+    warehouse.register("infobank_batch", pa.Table.from_pylist(chunk))  # replaces the previous chunk's
+    warehouse.run(
+        "infobank/load_files",
+        paths=[f["path"] for f in chunk],
+        json_paths=[f["path"] for f in chunk if f["is_json"]],
+        load_id=load_id,
+    )
+
+
+def ingest_infobank(warehouse: Warehouse, folder: Path, chunk_bytes: int = CHUNK_BYTES) -> InfobankStats:
+    """Read every new line under `folder`: new files whole, grown files from where they stopped. All of it
+    commits in one transaction, parsed in chunks of about `chunk_bytes` of text."""
     started = time.perf_counter()
     if not folder.is_dir():
         raise FileNotFoundError(f"INFOBANK_REPORTS_DIR {folder} is not a folder")
@@ -84,17 +118,14 @@ def ingest_infobank(warehouse: Warehouse, folder: Path) -> InfobankStats:
     batch = plan_batch(warehouse, files, stats)
     if batch:
         load_id = uuid.uuid4().hex
-        warehouse.register("infobank_batch", pa.Table.from_pylist(batch))
         try:
             with warehouse.transaction():
-                loads = warehouse.records(
-                    "infobank/load_files",
-                    paths=[f["path"] for f in batch],
-                    json_paths=[f["path"] for f in batch if f["is_json"]],
-                    load_id=load_id,
-                )
+                for chunk in chunk_batch(batch, chunk_bytes):
+                    _load_chunk(warehouse, chunk, load_id)
+                loads = warehouse.records("infobank/file_loads", load_id=load_id)
                 flags = warehouse.records("infobank/load_findings", load_id=load_id)
         finally:
+            # After the rollback, if any: inside a failed transaction DuckDB refuses every statement.
             warehouse.unregister("infobank_batch")
         stats.files_read = len(loads)
         stats.per_file = loads

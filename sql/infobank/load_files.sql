@@ -1,4 +1,4 @@
--- Load the new lines of a batch of stored Infobank report files, in one set-based pass over the files.
+-- Load the new lines of a chunk of stored Infobank report files, in one set-based pass over the files.
 -- Inputs: the registered view infobank_batch(path, source_file, is_json, skip_lines, ends_with_newline,
 -- size_bytes, modified_at); $paths (the same paths, in batch order); $json_paths (those holding JSON
 -- lines); $load_id.
@@ -212,5 +212,3 @@ ON CONFLICT (source_file) DO UPDATE SET
     modified_at = excluded.modified_at,
     lines_consumed = excluded.lines_consumed,
     last_loaded_at = excluded.last_loaded_at;
-
-SELECT * FROM infobank_file_loads WHERE load_id = $load_id ORDER BY source_file;

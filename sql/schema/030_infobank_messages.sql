@@ -47,9 +47,12 @@ SELECT
     t.distinct_finals > 1 AS has_conflict,
     t.first_received_at,
     t.last_received_at,
+    -- The KST day the message counts for: earliest receipt, else arrival, else when its file was written.
+    CAST(coalesce(t.first_received_at, r.sent_at, first_file.modified_at) AS DATE) AS activity_date,
     r.source_file AS outcome_source_file,
     r.line_number AS outcome_line_number
 FROM ranked AS r
 JOIN totals AS t USING (msgid)
+LEFT JOIN infobank_files AS first_file ON first_file.source_file = t.first_source_file
 WHERE r.pick = 1;
 COMMENT ON VIEW infobank_messages IS 'One row per Infobank msgid: the outcome from its last-received final report (else latest DLR, pending).';

@@ -15,9 +15,10 @@ def store(tmp_path):
     return folder, write_infobank_store(folder, date(2026, 10, 1), 14, per_day=400)
 
 
-def test_the_warehouse_holds_exactly_what_the_store_holds(store, warehouse):
+@pytest.mark.parametrize("chunk_bytes", [64 * 2**20, 20_000], ids=["one-chunk", "many-chunks"])
+def test_the_warehouse_holds_exactly_what_the_store_holds(store, warehouse, chunk_bytes):
     folder, truth = store
-    stats = ingest_infobank(warehouse, folder)
+    stats = ingest_infobank(warehouse, folder, chunk_bytes=chunk_bytes)
     assert stats.balanced
     assert (stats.lines_read, stats.blank_lines, stats.retries, stats.quarantined) == (
         truth.lines,
