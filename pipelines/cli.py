@@ -91,21 +91,17 @@ def _demo(days: int) -> int:
 
 
 def _print_outcomes(first_day: date, last_day: date) -> None:
-    """The warehouse's view of the range: each vendor's messages by outcome."""
+    """The warehouse's view of the range: messages per vendor and type by outcome, from delivery_outcomes."""
     settings = load_settings()
     with WarehouseResource(database=str(settings.warehouse_path)).open() as warehouse:
-        cafe24 = warehouse.records("summaries/cafe24_outcomes", first_day=first_day, last_day=last_day)
-        infobank = warehouse.records("summaries/infobank_outcomes")
-    _print_table(f"Cafe24 outcomes {first_day}..{last_day}", cafe24)
-    _print_table("Infobank outcomes (every stored report)", infobank)
-
-
-def _print_table(title: str, rows: list[dict]) -> None:
-    print(f"\n{title}:")
-    if rows:
-        print("  " + "  ".join(f"{name:>17}" for name in rows[0]))
+        rows = warehouse.records("summaries/outcomes_by_vendor", first_day=first_day, last_day=last_day)
+    print(f"\ndelivery_outcomes {first_day}..{last_day}:")
+    widths = (
+        {name: max(len(name), *(len(str(row[name])) for row in rows)) for name in rows[0]} if rows else {}
+    )
+    print("  " + "  ".join(f"{name:>{width}}" for name, width in widths.items()))
     for row in rows:
-        print("  " + "  ".join(f"{value!s:>17}" for value in row.values()))
+        print("  " + "  ".join(f"{row[name]!s:>{width}}" for name, width in widths.items()))
 
 
 def main(argv: list[str] | None = None) -> int:

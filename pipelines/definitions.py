@@ -9,12 +9,21 @@ from assets.cafe24 import (
     cafe24_reads_balance,
 )
 from assets.infobank import infobank_lines_balance, infobank_quarantine_rate, infobank_reports
+from assets.outcomes import (
+    delivery_outcomes,
+    delivery_outcomes_codes_mapped,
+    delivery_outcomes_keys_unique,
+    delivery_outcomes_no_final_went_back,
+    delivery_outcomes_reconcile_with_ingestion,
+    delivery_outcomes_statuses_canonical,
+)
 from assets.partitions import daily_kst
 from pipelines.resources import Cafe24Resource, InfobankResource, WarehouseResource
 from pipelines.sensors import INFOBANK_JOB, infobank_report_store_sensor
 from pipelines.settings import load_settings
 
 CAFE24_JOB = "cafe24_ingestion"
+OUTCOMES_JOB = "outcomes_build"
 
 
 def build_definitions() -> dg.Definitions:
@@ -22,16 +31,22 @@ def build_definitions() -> dg.Definitions:
     settings = load_settings()
     cafe24_job = dg.define_asset_job(CAFE24_JOB, selection=[cafe24_messages], partitions_def=daily_kst)
     infobank_job = dg.define_asset_job(INFOBANK_JOB, selection=[infobank_reports])
+    outcomes_job = dg.define_asset_job(OUTCOMES_JOB, selection=[delivery_outcomes])
     return dg.Definitions(
-        assets=[cafe24_messages, infobank_reports],
+        assets=[cafe24_messages, infobank_reports, delivery_outcomes],
         asset_checks=[
             cafe24_message_keys_unique,
             cafe24_no_final_status_went_back,
             cafe24_reads_balance,
             infobank_lines_balance,
             infobank_quarantine_rate,
+            delivery_outcomes_keys_unique,
+            delivery_outcomes_statuses_canonical,
+            delivery_outcomes_no_final_went_back,
+            delivery_outcomes_reconcile_with_ingestion,
+            delivery_outcomes_codes_mapped,
         ],
-        jobs=[cafe24_job, infobank_job],
+        jobs=[cafe24_job, infobank_job, outcomes_job],
         sensors=[infobank_report_store_sensor],
         resources={
             "warehouse": WarehouseResource(

@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 
 from assets.partitions import FIRST_DAY, range_tags
-from pipelines.definitions import CAFE24_JOB, build_definitions
+from pipelines.definitions import CAFE24_JOB, OUTCOMES_JOB, build_definitions
 from pipelines.kst import shift_days, today_kst
 from pipelines.sensors import INFOBANK_JOB
 from pipelines.settings import Settings
@@ -54,6 +54,8 @@ def _selected_jobs(
         say("Infobank: not configured (set INFOBANK_REPORTS_DIR); skipped")
     else:
         jobs.append((INFOBANK_JOB, {}))
+    if jobs:
+        jobs.append((OUTCOMES_JOB, {}))
     return jobs
 
 
@@ -87,7 +89,7 @@ def run_pipeline(
         return summary
     definitions = build_definitions()
     for job_name, tags in jobs:
-        scope = f"{first_day}..{last_day} (KST)" if tags else "every new stored report"
+        scope = f"{first_day}..{last_day} (KST)" if tags else "what is new"
         say(f"running {job_name} for {scope}")
         with _instance() as instance:
             result = definitions.resolve_job_def(job_name).execute_in_process(

@@ -165,7 +165,7 @@ SELECT
 FROM infobank_checked AS c
 LEFT JOIN infobank_originals AS o USING (fingerprint)
 LEFT JOIN mobile_networks AS n ON n.network = c.network
-LEFT JOIN infobank_report_codes AS k ON k.code = c.err_code
+LEFT JOIN status_codes AS k ON k.vendor = 'infobank' AND k.code_kind = 'report' AND k.code = c.err_code
 WHERE NOT c.is_blank AND c.reject_reason IS NULL;
 
 INSERT INTO infobank_quarantine

@@ -72,7 +72,7 @@ COMMENT ON COLUMN infobank_reports.to_country IS 'Recipient country calling code
 COMMENT ON COLUMN infobank_reports.ref IS 'The customer''s own reference echoed from the submit.';
 COMMENT ON COLUMN infobank_reports.network IS 'MCC+MNC of the recipient''s network, as received.';
 COMMENT ON COLUMN infobank_reports.carrier IS 'Carrier from network through mobile_networks (SKT, KT, LG U+ ...); NULL when unknown.';
-COMMENT ON COLUMN infobank_reports.err_code IS 'Report result code (1000 delivered; see infobank_report_codes).';
+COMMENT ON COLUMN infobank_reports.err_code IS 'Report result code (1000 delivered; see status_codes).';
 COMMENT ON COLUMN infobank_reports.rescnt IS 'Units billed for the message (a split international message bills several).';
 COMMENT ON COLUMN infobank_reports.sent_date IS 'Arrival on the handset as received (YYYYMMDDHHMMSS KST); absent when not delivered.';
 COMMENT ON COLUMN infobank_reports.sent_at IS 'sent_date as a timestamp (KST).';

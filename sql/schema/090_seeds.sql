@@ -8,10 +8,33 @@ COMMENT ON COLUMN mobile_networks.carrier IS 'Carrier name used in reports: SKT,
 COMMENT ON COLUMN mobile_networks.operator IS 'The network''s operator.';
 COMMENT ON COLUMN mobile_networks.note IS 'IoT, withdrawn, MVNO host and similar remarks.';
 
-CREATE OR REPLACE TABLE infobank_report_codes AS
-SELECT * FROM read_csv($seeds_dir || '/infobank_report_codes.csv', header = true, all_varchar = true);
-COMMENT ON TABLE infobank_report_codes IS 'Infobank report result codes from the vendor document (seed: sql/seeds/infobank_report_codes.csv).';
-COMMENT ON COLUMN infobank_report_codes.code IS 'err_code of a delivery report.';
-COMMENT ON COLUMN infobank_report_codes.vendor_class IS 'The vendor''s class: SUCCESS, FAILURE (transient) or INVALID (permanent).';
-COMMENT ON COLUMN infobank_report_codes.description_ko IS 'The vendor''s description, as written.';
-COMMENT ON COLUMN infobank_report_codes.description_en IS 'English description.';
+DROP TABLE IF EXISTS infobank_report_codes;  -- folded into status_codes
+
+CREATE OR REPLACE TABLE status_codes AS
+SELECT
+    vendor,
+    code_kind,
+    code,
+    status,
+    CAST(is_final AS BOOLEAN) AS is_final,
+    reason,
+    nullif(failure_class, '') AS failure_class,
+    CAST(retryable AS BOOLEAN) AS retryable,
+    CAST(charged AS BOOLEAN) AS charged,
+    description_ko,
+    description_en,
+    CAST(confirmed AS BOOLEAN) AS confirmed
+FROM read_csv($seeds_dir || '/status_codes.csv', header = true, all_varchar = true);
+COMMENT ON TABLE status_codes IS 'Every vendor code mapped to the canonical outcome (seed: sql/seeds/status_codes.csv; docs/code-dictionary.md).';
+COMMENT ON COLUMN status_codes.vendor IS 'cafe24 or infobank.';
+COMMENT ON COLUMN status_codes.code_kind IS 'send_status (Cafe24 sms_list), sms_result / lms_result (Cafe24 send API), submit / report (Infobank).';
+COMMENT ON COLUMN status_codes.code IS 'The vendor''s code, as text.';
+COMMENT ON COLUMN status_codes.status IS 'Canonical status: delivered, undelivered, rejected, expired, pending, scheduled, unknown.';
+COMMENT ON COLUMN status_codes.is_final IS 'True when no later result is expected.';
+COMMENT ON COLUMN status_codes.reason IS 'Canonical reason (handset_off, spam_blocked, ...).';
+COMMENT ON COLUMN status_codes.failure_class IS 'transient, permanent, policy, sender_config, account or platform; NULL when not a failure.';
+COMMENT ON COLUMN status_codes.retryable IS 'Whether resending may succeed.';
+COMMENT ON COLUMN status_codes.charged IS 'Whether the vendor charges for a message with this code.';
+COMMENT ON COLUMN status_codes.description_ko IS 'The vendor''s description, as written.';
+COMMENT ON COLUMN status_codes.description_en IS 'English description.';
+COMMENT ON COLUMN status_codes.confirmed IS 'True when the mapping follows from the vendor document''s own words; false where it is a judgement.';

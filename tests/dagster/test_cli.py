@@ -27,7 +27,7 @@ def test_a_run_prints_a_summary_and_exits_zero(environment, simulator, capsys, t
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
     out = capsys.readouterr().out
     assert "rows_new" in out and "12" in out
-    assert "checks: 3 of 3 passed" in out
+    assert "checks: 8 of 8 passed" in out  # Cafe24 3, delivery_outcomes 5
     assert str(tmp_path / "cli.duckdb") in out
 
 
@@ -46,8 +46,8 @@ def test_infobank_reports_are_ingested_next_to_cafe24(environment, simulator, ca
     environment.setenv("INFOBANK_REPORTS_DIR", str(reports))
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
     out = capsys.readouterr().out
-    assert "infobank_reports:" in out and "cafe24_messages:" in out
-    assert "checks: 5 of 5 passed" in out
+    assert "infobank_reports:" in out and "cafe24_messages:" in out and "delivery_outcomes:" in out
+    assert "checks: 10 of 10 passed" in out
 
 
 def test_a_wrong_secure_key_fails_with_one_clear_line_without_the_secret(environment, simulator, capfd):

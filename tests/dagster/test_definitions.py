@@ -2,15 +2,13 @@
 
 import dagster as dg
 
-from pipelines.definitions import CAFE24_JOB, defs
+from pipelines.definitions import CAFE24_JOB, OUTCOMES_JOB, defs
 from pipelines.sensors import INFOBANK_JOB
 
 
 def test_the_code_location_has_the_expected_assets_checks_jobs_and_sensors():
-    assert {key.to_user_string() for key in defs.resolve_all_asset_keys()} == {
-        "cafe24_messages",
-        "infobank_reports",
-    }
+    assets = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
+    assert assets == {"cafe24_messages", "infobank_reports", "delivery_outcomes"}
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert checks == {
         "cafe24_message_keys_unique",
@@ -18,8 +16,14 @@ def test_the_code_location_has_the_expected_assets_checks_jobs_and_sensors():
         "cafe24_reads_balance",
         "infobank_lines_balance",
         "infobank_quarantine_rate",
+        "delivery_outcomes_keys_unique",
+        "delivery_outcomes_statuses_canonical",
+        "delivery_outcomes_no_final_went_back",
+        "delivery_outcomes_reconcile_with_ingestion",
+        "delivery_outcomes_codes_mapped",
     }
-    assert defs.resolve_job_def(CAFE24_JOB) is not None and defs.resolve_job_def(INFOBANK_JOB) is not None
+    for job in (CAFE24_JOB, INFOBANK_JOB, OUTCOMES_JOB):
+        assert defs.resolve_job_def(job) is not None
     assert [sensor.name for sensor in defs.sensors] == ["infobank_report_store_sensor"]
 
 

@@ -246,17 +246,6 @@ def test_anchor_codes_map_as_the_contract_says(key, status, reason, is_final):
     assert (row["status"], row["reason"], row["is_final"]) == (status, reason, is_final)
 
 
-def test_infobank_report_descriptions_are_copied_from_the_report_code_seed():
-    with (SEEDS / "infobank_report_codes.csv").open(encoding="utf-8", newline="") as f:
-        seed = {r["code"]: (r["description_ko"], r["description_en"]) for r in csv.DictReader(f)}
-    ours = {
-        code: (r["description_ko"], r["description_en"])
-        for (vendor, kind, code), r in BY_KEY.items()
-        if (vendor, kind) == ("infobank", "report")
-    }
-    assert ours == seed
-
-
 def test_duckdb_reads_the_seed_as_written():
     con = duckdb.connect()
     try:

@@ -1,0 +1,80 @@
+"""delivery_outcomes: one row per message of either vendor, and the checks that guard the reports on it."""
+
+from datetime import datetime
+
+import dagster as dg
+
+from assets.cafe24 import cafe24_messages
+from assets.checks import rows_check
+from assets.infobank import infobank_reports
+from pipelines.kst import KST
+from pipelines.outcomes import DEFAULT_SETTLE_HOURS, build_delivery_outcomes
+from pipelines.resources import WarehouseResource
+
+
+class OutcomesConfig(dg.Config):
+    """How long a message may stay pending after its activity day ends before it counts as unknown."""
+
+    settle_hours: int = DEFAULT_SETTLE_HOURS
+
+
+@dg.asset(deps=[cafe24_messages, infobank_reports], group_name="outcomes", kinds={"duckdb"}, pool="warehouse")
+def delivery_outcomes(
+    context: dg.AssetExecutionContext, config: OutcomesConfig, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    """What happened to every message, whichever vendor sent it: status, reason, failure class, billing and
+    refund, in one schema for analysts. Vendor codes map through the status_codes dictionary; a message
+    still pending `settle_hours` after its day ends becomes unknown (no_final_report)."""
+    with warehouse.open() as wh:
+        rows = build_delivery_outcomes(wh, datetime.now(KST), config.settle_hours)
+    counts = {row["vendor"]: row["messages"] for row in rows}
+    context.log.info(f"delivery_outcomes: {counts}")
+    return dg.MaterializeResult(
+        metadata={
+            "messages": sum(counts.values()),
+            "messages_by_vendor": counts,
+            "unknown_by_vendor": {row["vendor"]: row["unknown"] for row in rows},
+            "settle_hours": config.settle_hours,
+        }
+    )
+
+
+@dg.asset_check(asset=delivery_outcomes, blocking=True)
+def delivery_outcomes_keys_unique(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """No message_key appears twice."""
+    return rows_check(warehouse, "outcomes_duplicate_keys", "every message_key is unique", "duplicate keys")
+
+
+@dg.asset_check(asset=delivery_outcomes, blocking=True)
+def delivery_outcomes_statuses_canonical(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every row has a status from the canonical set."""
+    return rows_check(
+        warehouse, "outcomes_statuses_not_canonical", "every status is canonical", "statuses outside the set"
+    )
+
+
+@dg.asset_check(asset=delivery_outcomes, blocking=True)
+def delivery_outcomes_no_final_went_back(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """No message that was final in an earlier build is pending or scheduled now."""
+    return rows_check(warehouse, "outcomes_final_went_back", "no final status went back", "finals went back")
+
+
+@dg.asset_check(asset=delivery_outcomes, blocking=True)
+def delivery_outcomes_reconcile_with_ingestion(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Messages in = messages out, per vendor and day."""
+    return rows_check(
+        warehouse, "outcomes_unreconciled", "messages in = messages out", "vendor days that do not reconcile"
+    )
+
+
+@dg.asset_check(asset=delivery_outcomes)
+def delivery_outcomes_codes_mapped(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every vendor code is in the status_codes dictionary; warns with each unmapped code and its volume."""
+    with warehouse.open() as wh:
+        rows = wh.records("checks/outcomes_unmapped_codes")
+    return dg.AssetCheckResult(
+        passed=not rows,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=", ".join(f"{r['vendor']} {r['vendor_status']}: {r['messages']}" for r in rows) or None,
+        metadata={"unmapped_codes": len(rows), "unmapped_messages": sum(r["messages"] for r in rows)},
+    )

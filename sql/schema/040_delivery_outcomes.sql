@@ -1,0 +1,61 @@
+-- delivery_outcomes: one row per message, whichever vendor sent it (the warehouse contract, DESIGN.md).
+
+CREATE TABLE IF NOT EXISTS delivery_outcomes (
+    message_key VARCHAR NOT NULL,
+    vendor VARCHAR NOT NULL,
+    account VARCHAR,
+    vendor_message_id VARCHAR,
+    message_type VARCHAR,
+    send_mode VARCHAR,
+    sender VARCHAR,
+    recipient VARCHAR,
+    carrier VARCHAR,
+    sent_at TIMESTAMPTZ,
+    delivered_at TIMESTAMPTZ,
+    activity_date DATE NOT NULL,
+    status VARCHAR NOT NULL,
+    is_final BOOLEAN NOT NULL,
+    reason VARCHAR,
+    failure_class VARCHAR,
+    retryable BOOLEAN,
+    vendor_status VARCHAR,
+    vendor_status_text VARCHAR,
+    billed_units INTEGER,
+    refunded_at TIMESTAMPTZ,
+    report_count INTEGER,
+    has_conflict BOOLEAN NOT NULL
+);
+COMMENT ON TABLE delivery_outcomes IS 'One row per message of either vendor: what happened to it and what it cost (docs/data-dictionary.md).';
+COMMENT ON COLUMN delivery_outcomes.message_key IS 'Stable unique key: Cafe24 c24-<identity>-<ordinal>; Infobank ib-<msgid>.';
+COMMENT ON COLUMN delivery_outcomes.vendor IS 'cafe24 or infobank.';
+COMMENT ON COLUMN delivery_outcomes.account IS 'Vendor account the message was sent from (Cafe24 user_id); NULL for Infobank, whose reports do not say.';
+COMMENT ON COLUMN delivery_outcomes.vendor_message_id IS 'Infobank msgid; NULL for Cafe24, which has no message id.';
+COMMENT ON COLUMN delivery_outcomes.message_type IS 'SMS or LMS (Cafe24 lists MMS with LMS); NULL when unknown (Infobank reports do not say).';
+COMMENT ON COLUMN delivery_outcomes.send_mode IS 'immediate or scheduled; NULL when unknown (Infobank).';
+COMMENT ON COLUMN delivery_outcomes.sender IS 'Sender number, digits only; NULL when unknown (Infobank reports carry none).';
+COMMENT ON COLUMN delivery_outcomes.recipient IS 'Recipient in E.164 (+8210...) where the country is known; else digits only.';
+COMMENT ON COLUMN delivery_outcomes.carrier IS 'SKT, KT, LG U+ ... from the network code (Infobank); NULL when unknown (always for Cafe24).';
+COMMENT ON COLUMN delivery_outcomes.sent_at IS 'When the message was sent (Cafe24 sendDateTime); NULL when unknown (Infobank).';
+COMMENT ON COLUMN delivery_outcomes.delivered_at IS 'Arrival on the handset (Infobank sent_date); NULL when not delivered or unknown (Cafe24).';
+COMMENT ON COLUMN delivery_outcomes.activity_date IS 'The KST day the message counts for: Cafe24 sendDateTime; Infobank earliest received_at, else sent_date, else the file''s modification time.';
+COMMENT ON COLUMN delivery_outcomes.status IS 'delivered, undelivered, rejected, expired, pending, scheduled or unknown (from status_codes).';
+COMMENT ON COLUMN delivery_outcomes.is_final IS 'True when the status will not change any more.';
+COMMENT ON COLUMN delivery_outcomes.reason IS 'Canonical reason from status_codes (handset_off, spam_blocked ...); no_final_report or unmapped_code when the pipeline decided.';
+COMMENT ON COLUMN delivery_outcomes.failure_class IS 'transient, permanent, policy, sender_config, account or platform; NULL when not a failure.';
+COMMENT ON COLUMN delivery_outcomes.retryable IS 'Whether resending may succeed.';
+COMMENT ON COLUMN delivery_outcomes.vendor_status IS 'The vendor''s own code (Cafe24 sendStatus, Infobank err_code).';
+COMMENT ON COLUMN delivery_outcomes.vendor_status_text IS 'The vendor''s description of that code (Korean, as documented).';
+COMMENT ON COLUMN delivery_outcomes.billed_units IS 'Units charged: Infobank rescnt of the final report (retries counted once); Cafe24 one per message.';
+COMMENT ON COLUMN delivery_outcomes.refunded_at IS 'When the vendor refunded the message (Cafe24 refundDate).';
+COMMENT ON COLUMN delivery_outcomes.report_count IS 'Reports received for the message, retries included (Infobank); 1 for Cafe24.';
+COMMENT ON COLUMN delivery_outcomes.has_conflict IS 'True when two different final reports arrived for the message (the one received last decides).';
+
+CREATE TABLE IF NOT EXISTS delivery_outcome_finals (
+    message_key VARCHAR PRIMARY KEY,
+    status VARCHAR NOT NULL,
+    first_final_build TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE delivery_outcome_finals IS 'The first final status each message reached, to prove later builds never take a final status back.';
+COMMENT ON COLUMN delivery_outcome_finals.message_key IS 'The message (delivery_outcomes.message_key).';
+COMMENT ON COLUMN delivery_outcome_finals.status IS 'Its status when first seen final.';
+COMMENT ON COLUMN delivery_outcome_finals.first_final_build IS 'The build that first saw it final.';
