@@ -94,7 +94,7 @@ SELECT
             THEN 'received_at is not an ISO-8601 time'
         WHEN rslt_type IS NOT NULL AND rslt_type NOT IN ('0', '3') THEN 'rslt_type is neither 0 (final) nor 3 (DLR)'
     END AS reject_reason,
-    md5(concat_ws(chr(31), msgid, coalesce(to_number, ''), coalesce(to_country, ''), coalesce(ref, ''),
+    md5_number(concat_ws(chr(31), msgid, coalesce(to_number, ''), coalesce(to_country, ''), coalesce(ref, ''),
                   coalesce(network, ''), coalesce(rescnt_text, ''), err_code, coalesce(sent_date, ''),
                   coalesce(rslt_type, ''))) AS fingerprint
 FROM fields;

@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS infobank_reports (
     sent_at TIMESTAMPTZ,
     rslt_type VARCHAR,
     is_final BOOLEAN NOT NULL,
-    report_fingerprint VARCHAR NOT NULL,
+    report_fingerprint UHUGEINT NOT NULL,
     is_retry BOOLEAN NOT NULL,
     known_code BOOLEAN NOT NULL,
     known_network BOOLEAN NOT NULL,
@@ -78,7 +78,7 @@ COMMENT ON COLUMN infobank_reports.sent_date IS 'Arrival on the handset as recei
 COMMENT ON COLUMN infobank_reports.sent_at IS 'sent_date as a timestamp (KST).';
 COMMENT ON COLUMN infobank_reports.rslt_type IS 'Report kind as received: 0 final, 3 intermediate DLR; NULL when absent (= final).';
 COMMENT ON COLUMN infobank_reports.is_final IS 'True for a final report (rslt_type 0 or absent).';
-COMMENT ON COLUMN infobank_reports.report_fingerprint IS 'MD5 of the report''s parameters (without received_at): equal fingerprints are the same report resent.';
+COMMENT ON COLUMN infobank_reports.report_fingerprint IS 'MD5 (as a 128-bit number) of the report''s parameters (without received_at): equal fingerprints are the same report resent.';
 COMMENT ON COLUMN infobank_reports.is_retry IS 'True when an earlier line held the same report (Infobank resent it); never counted as a new message.';
 COMMENT ON COLUMN infobank_reports.known_code IS 'False when err_code is not in the vendor''s code list (kept, counted, flagged).';
 COMMENT ON COLUMN infobank_reports.known_network IS 'False when network is not in mobile_networks (kept, counted, flagged).';
