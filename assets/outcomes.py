@@ -34,6 +34,8 @@ def delivery_outcomes(
             "messages": sum(counts.values()),
             "messages_by_vendor": counts,
             "unknown_by_vendor": {row["vendor"]: row["unknown"] for row in rows},
+            "rebuilt_by_vendor": {row["vendor"]: row["rebuilt"] for row in rows},
+            "full_rebuild": bool(rows and rows[0]["full_rebuild"]),
             "settle_hours": config.settle_hours,
         }
     )

@@ -11,6 +11,7 @@ DEFAULT_SETTLE_HOURS = 72
 def build_delivery_outcomes(
     warehouse: Warehouse, now: datetime, settle_hours: int = DEFAULT_SETTLE_HOURS
 ) -> list[dict[str, Any]]:
-    """Rebuild delivery_outcomes in one transaction; returns messages and unknowns per vendor."""
+    """Bring delivery_outcomes up to date in one transaction, recomputing only the messages that changed
+    since the last build; returns messages, unknowns and rebuilt messages per vendor."""
     with warehouse.transaction():
         return warehouse.records("outcomes/build", settle_hours=settle_hours, now=now)

@@ -1,4 +1,7 @@
--- Rebuild delivery_outcomes from the ingested tables and the code dictionary, as one statement set.
+-- Bring delivery_outcomes up to date with the ingested tables and the code dictionary, in one transaction.
+-- Only messages that changed since the last build are recomputed: Cafe24 messages a window read stored or
+-- changed, Infobank messages a load added reports to, and pending messages whose settle window has just
+-- run out. A new dictionary or settle window, or the first build, recomputes everything.
 -- Parameters: $settle_hours (a message still pending this long after its activity day ends becomes
 -- unknown / no_final_report), $now (the build time).
 
@@ -9,6 +12,44 @@ CREATE OR REPLACE TEMP MACRO e164(digits, country) AS
         WHEN country = '82' THEN '+82' || ltrim(digits, '0')
         ELSE '+' || country || digits
     END;
+
+CREATE OR REPLACE TEMP TABLE outcome_build_plan AS
+WITH previous AS (
+    SELECT * FROM outcome_builds ORDER BY built_at DESC LIMIT 1
+),
+dictionary AS (
+    SELECT md5(string_agg(concat_ws('|', vendor, code_kind, code, status, is_final, reason, failure_class,
+                                    retryable, description_ko), chr(10) ORDER BY vendor, code_kind, code)) AS digest
+    FROM status_codes
+)
+SELECT
+    d.digest AS dictionary_digest,
+    (SELECT max(completed_at) FROM cafe24_fetches) AS cafe24_through,
+    (SELECT max(loaded_at) FROM infobank_file_loads) AS infobank_through,
+    p.built_at IS NULL OR p.settle_hours <> $settle_hours OR p.dictionary_digest <> d.digest AS full_rebuild,
+    coalesce(p.cafe24_through, '-infinity'::TIMESTAMPTZ) AS cafe24_since,
+    coalesce(p.infobank_through, '-infinity'::TIMESTAMPTZ) AS infobank_since
+FROM dictionary AS d
+LEFT JOIN previous AS p ON true;
+
+CREATE OR REPLACE TEMP TABLE outcome_keys AS
+SELECT message_key FROM cafe24_messages
+WHERE (SELECT full_rebuild FROM outcome_build_plan)
+   OR first_fetch_id IN (SELECT fetch_id FROM cafe24_fetches
+                         WHERE completed_at > (SELECT cafe24_since FROM outcome_build_plan))
+   OR last_change_fetch_id IN (SELECT fetch_id FROM cafe24_fetches
+                               WHERE completed_at > (SELECT cafe24_since FROM outcome_build_plan))
+UNION
+-- Every message with a report in a file a load read since: a grown file's new modification time can move
+-- the activity day (and the conflict order) of reports in it that carry no received_at.
+SELECT 'ib-' || msgid FROM infobank_reports
+WHERE (SELECT full_rebuild FROM outcome_build_plan)
+   OR source_file IN (SELECT source_file FROM infobank_file_loads
+                      WHERE loaded_at > (SELECT infobank_since FROM outcome_build_plan))
+UNION
+SELECT message_key FROM delivery_outcomes
+WHERE status IN ('pending', 'scheduled')
+  AND $now > CAST(activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT));
 
 CREATE OR REPLACE TEMP TABLE outcome_rows AS
 SELECT
@@ -39,6 +80,7 @@ SELECT
 FROM cafe24_messages AS m
 LEFT JOIN status_codes AS c
     ON c.vendor = 'cafe24' AND c.code_kind = 'send_status' AND c.code = CAST(m.send_status AS VARCHAR)
+WHERE m.message_key IN (SELECT message_key FROM outcome_keys)
 UNION ALL
 SELECT
     'ib-' || i.msgid,
@@ -65,9 +107,19 @@ SELECT
     i.report_count,
     i.has_conflict
 FROM infobank_messages AS i
-LEFT JOIN status_codes AS c ON c.vendor = 'infobank' AND c.code_kind = 'report' AND c.code = i.err_code;
+LEFT JOIN status_codes AS c ON c.vendor = 'infobank' AND c.code_kind = 'report' AND c.code = i.err_code
+WHERE 'ib-' || i.msgid IN (SELECT message_key FROM outcome_keys);
 
-DELETE FROM delivery_outcomes;
+-- The days these messages counted for before and after: what the daily reports must rebuild.
+INSERT INTO outcome_changed_days
+SELECT DISTINCT $now, vendor, activity_date
+FROM (
+    SELECT vendor, activity_date FROM delivery_outcomes WHERE message_key IN (SELECT message_key FROM outcome_keys)
+    UNION ALL
+    SELECT vendor, activity_date FROM outcome_rows
+);
+
+DELETE FROM delivery_outcomes WHERE message_key IN (SELECT message_key FROM outcome_keys);
 
 INSERT INTO delivery_outcomes
 WITH judged AS (
@@ -92,5 +144,17 @@ INSERT INTO delivery_outcome_finals
 SELECT message_key, status, $now FROM delivery_outcomes WHERE is_final
 ON CONFLICT (message_key) DO NOTHING;
 
-SELECT vendor, count(*) AS messages, count(*) FILTER (WHERE status = 'unknown') AS unknown
-FROM delivery_outcomes GROUP BY vendor ORDER BY vendor;
+INSERT INTO outcome_builds
+SELECT $now, cafe24_through, infobank_through, $settle_hours, dictionary_digest, full_rebuild,
+       (SELECT count(*) FROM outcome_keys)
+FROM outcome_build_plan;
+
+SELECT
+    o.vendor,
+    count(*) AS messages,
+    count(*) FILTER (WHERE o.status = 'unknown') AS unknown,
+    count(*) FILTER (WHERE o.message_key IN (SELECT message_key FROM outcome_keys)) AS rebuilt,
+    (SELECT full_rebuild FROM outcome_build_plan) AS full_rebuild
+FROM delivery_outcomes AS o
+GROUP BY o.vendor
+ORDER BY o.vendor;

@@ -59,3 +59,31 @@ COMMENT ON TABLE delivery_outcome_finals IS 'The first final status each message
 COMMENT ON COLUMN delivery_outcome_finals.message_key IS 'The message (delivery_outcomes.message_key).';
 COMMENT ON COLUMN delivery_outcome_finals.status IS 'Its status when first seen final.';
 COMMENT ON COLUMN delivery_outcome_finals.first_final_build IS 'The build that first saw it final.';
+
+CREATE TABLE IF NOT EXISTS outcome_builds (
+    built_at TIMESTAMPTZ NOT NULL,
+    cafe24_through TIMESTAMPTZ,
+    infobank_through TIMESTAMPTZ,
+    settle_hours INTEGER NOT NULL,
+    dictionary_digest VARCHAR NOT NULL,
+    full_rebuild BOOLEAN NOT NULL,
+    messages_rebuilt BIGINT NOT NULL
+);
+COMMENT ON TABLE outcome_builds IS 'Every build of delivery_outcomes: what it had seen, so the next build redoes only what changed since.';
+COMMENT ON COLUMN outcome_builds.built_at IS 'When the build ran.';
+COMMENT ON COLUMN outcome_builds.cafe24_through IS 'Latest Cafe24 window read (cafe24_fetches.completed_at) the build included.';
+COMMENT ON COLUMN outcome_builds.infobank_through IS 'Latest Infobank load (infobank_file_loads.loaded_at) the build included.';
+COMMENT ON COLUMN outcome_builds.settle_hours IS 'The settle window in force.';
+COMMENT ON COLUMN outcome_builds.dictionary_digest IS 'MD5 of status_codes: a changed dictionary rebuilds everything.';
+COMMENT ON COLUMN outcome_builds.full_rebuild IS 'True when every message was rebuilt (first build, new dictionary or settle window).';
+COMMENT ON COLUMN outcome_builds.messages_rebuilt IS 'Messages recomputed by the build.';
+
+CREATE TABLE IF NOT EXISTS outcome_changed_days (
+    built_at TIMESTAMPTZ NOT NULL,
+    vendor VARCHAR NOT NULL,
+    activity_date DATE NOT NULL
+);
+COMMENT ON TABLE outcome_changed_days IS 'The vendor days whose outcomes a build changed (before or after): the days reports must rebuild.';
+COMMENT ON COLUMN outcome_changed_days.built_at IS 'The build (outcome_builds.built_at).';
+COMMENT ON COLUMN outcome_changed_days.vendor IS 'cafe24 or infobank.';
+COMMENT ON COLUMN outcome_changed_days.activity_date IS 'A KST day with at least one rebuilt message.';

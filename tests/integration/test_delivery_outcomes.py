@@ -106,3 +106,50 @@ def test_the_activity_date_is_the_kst_day_of_receipt(warehouse, tmp_path):
     assert warehouse.connection.execute("SELECT activity_date FROM delivery_outcomes").fetchall() == [
         (date(2026, 10, 4),)
     ]
+
+
+def rebuilt(summary: list[dict]) -> dict[str, int]:
+    return {row["vendor"]: row["rebuilt"] for row in summary}
+
+
+def test_a_build_recomputes_only_what_changed_and_matches_a_full_build(
+    simulator, client, warehouse, reports, tmp_path
+):
+    pending = sms(minute=5, status=1)
+    simulator.load(ACCOUNT, [*(sms(minute=i, to=f"010-3333-{i:04d}") for i in range(20)), pending])
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    ingest_infobank(warehouse, reports)
+    first = build_delivery_outcomes(warehouse, at(DAY, hours=20))
+    assert rebuilt(first) == {"cafe24": 21, "infobank": 4} and first[0]["full_rebuild"]
+
+    assert rebuilt(build_delivery_outcomes(warehouse, at(DAY, hours=21))) == {"cafe24": 0, "infobank": 0}
+
+    pending.status = 3
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    later = "2026-10-04T09:00:00+09:00\tmsgid=13&to=1000&to_country=82&network=45008&rescnt=1&err_code=1000\n"
+    (reports / "b.log").write_text(later, encoding="utf-8")
+    ingest_infobank(warehouse, reports)
+    second = build_delivery_outcomes(warehouse, at(DAY, hours=22))
+    assert rebuilt(second) == {"cafe24": 1, "infobank": 1} and not second[0]["full_rebuild"]
+    assert warehouse.connection.execute(
+        "SELECT status FROM delivery_outcomes WHERE message_key = 'ib-13'"
+    ).fetchone() == ("delivered",)
+    changed = warehouse.connection.execute(
+        "SELECT DISTINCT vendor, activity_date FROM outcome_changed_days WHERE built_at = ? ORDER BY ALL",
+        [at(DAY, hours=22)],
+    ).fetchall()
+    assert changed == [("cafe24", DAY), ("infobank", DAY)]
+
+    incremental = sorted(outcomes(warehouse).items())
+    warehouse.connection.execute("DELETE FROM outcome_builds")  # forget the history: a full build
+    assert build_delivery_outcomes(warehouse, at(DAY, hours=22))[0]["full_rebuild"]
+    assert sorted(outcomes(warehouse).items()) == incremental
+
+
+def test_the_settle_window_running_out_is_a_change_by_itself(simulator, client, warehouse):
+    simulator.load(ACCOUNT, [sms(status=1), sms(minute=1)])
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    build_delivery_outcomes(warehouse, at(DAY, hours=20))
+    summary = build_delivery_outcomes(warehouse, at(DAY + timedelta(days=5)))
+    assert rebuilt(summary) == {"cafe24": 1}
+    assert warehouse.rows("checks/outcomes_final_went_back") == []
