@@ -56,3 +56,22 @@ JOIN totals AS t USING (msgid)
 LEFT JOIN infobank_files AS first_file ON first_file.source_file = t.first_source_file
 WHERE r.pick = 1;
 COMMENT ON VIEW infobank_messages IS 'One row per Infobank msgid: the outcome from its last-received final report (else latest DLR, pending).';
+COMMENT ON COLUMN infobank_messages.msgid IS 'Infobank message id.';
+COMMENT ON COLUMN infobank_messages.to_number IS 'Recipient without country code, from the deciding report.';
+COMMENT ON COLUMN infobank_messages.to_country IS 'Recipient country calling code.';
+COMMENT ON COLUMN infobank_messages.ref IS 'The customer''s reference echoed from the submit.';
+COMMENT ON COLUMN infobank_messages.network IS 'MCC+MNC of the recipient''s network.';
+COMMENT ON COLUMN infobank_messages.carrier IS 'Carrier from network (mobile_networks); NULL when unknown.';
+COMMENT ON COLUMN infobank_messages.err_code IS 'Result code of the deciding report (the last-received final, else the latest DLR).';
+COMMENT ON COLUMN infobank_messages.has_final IS 'False while only DLR (rslt_type=3) reports arrived: the message is pending.';
+COMMENT ON COLUMN infobank_messages.billed_units IS 'rescnt of the deciding final report, counted once; NULL without a final.';
+COMMENT ON COLUMN infobank_messages.delivered_at IS 'Arrival on the handset (sent_date) of the deciding report.';
+COMMENT ON COLUMN infobank_messages.report_count IS 'Report lines received for the message, retries included.';
+COMMENT ON COLUMN infobank_messages.retry_count IS 'Lines that were Infobank resending a report already received.';
+COMMENT ON COLUMN infobank_messages.dlr_count IS 'Distinct intermediate DLR reports.';
+COMMENT ON COLUMN infobank_messages.has_conflict IS 'True when two different final reports arrived.';
+COMMENT ON COLUMN infobank_messages.first_received_at IS 'Earliest received_at of its reports.';
+COMMENT ON COLUMN infobank_messages.last_received_at IS 'Latest received_at of its reports.';
+COMMENT ON COLUMN infobank_messages.activity_date IS 'KST day it counts for: earliest receipt, else arrival, else its first file''s modification time.';
+COMMENT ON COLUMN infobank_messages.outcome_source_file IS 'File of the deciding report.';
+COMMENT ON COLUMN infobank_messages.outcome_line_number IS 'Line of the deciding report.';
