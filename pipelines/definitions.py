@@ -18,12 +18,13 @@ from assets.outcomes import (
     delivery_outcomes_statuses_canonical,
 )
 from assets.partitions import daily_kst
+from assets.reports import daily_reports
 from pipelines.resources import Cafe24Resource, InfobankResource, WarehouseResource
 from pipelines.sensors import INFOBANK_JOB, infobank_report_store_sensor
 from pipelines.settings import load_settings
 
 CAFE24_JOB = "cafe24_ingestion"
-OUTCOMES_JOB = "outcomes_build"
+OUTCOMES_JOB = "outcomes_and_reports"
 
 
 def build_definitions() -> dg.Definitions:
@@ -31,9 +32,9 @@ def build_definitions() -> dg.Definitions:
     settings = load_settings()
     cafe24_job = dg.define_asset_job(CAFE24_JOB, selection=[cafe24_messages], partitions_def=daily_kst)
     infobank_job = dg.define_asset_job(INFOBANK_JOB, selection=[infobank_reports])
-    outcomes_job = dg.define_asset_job(OUTCOMES_JOB, selection=[delivery_outcomes])
+    outcomes_job = dg.define_asset_job(OUTCOMES_JOB, selection=[delivery_outcomes, daily_reports])
     return dg.Definitions(
-        assets=[cafe24_messages, infobank_reports, delivery_outcomes],
+        assets=[cafe24_messages, infobank_reports, delivery_outcomes, daily_reports],
         asset_checks=[
             cafe24_message_keys_unique,
             cafe24_no_final_status_went_back,

@@ -1,0 +1,16 @@
+"""Building the daily report tables from delivery_outcomes (no Dagster imports)."""
+
+from datetime import datetime
+from typing import Any
+
+from pipelines.outcomes import DEFAULT_SETTLE_HOURS
+from pipelines.warehouse import Warehouse
+
+
+def build_daily_reports(
+    warehouse: Warehouse, now: datetime, settle_hours: int = DEFAULT_SETTLE_HOURS
+) -> dict[str, Any]:
+    """Rebuild, in one transaction, the report rows of every day whose outcomes changed since the last
+    report build; returns how many days were rebuilt and the size of each table."""
+    with warehouse.transaction():
+        return warehouse.records("reports/build", now=now, settle_hours=settle_hours)[0]

@@ -1,0 +1,96 @@
+-- Rebuild the daily report tables for the days whose outcomes changed since the last report build, plus
+-- the days whose settle window ran out since then (refund_missing depends on it). Idempotent: a day's
+-- rows are deleted and inserted again from delivery_outcomes. Parameters: $now, $settle_hours.
+
+CREATE OR REPLACE TEMP TABLE report_days AS
+WITH last AS (
+    SELECT max(outcomes_through) AS outcomes_through, max(built_at) AS built_at FROM report_builds
+)
+SELECT DISTINCT activity_date
+FROM outcome_changed_days
+WHERE built_at > coalesce((SELECT outcomes_through FROM last), '-infinity'::TIMESTAMPTZ)
+UNION
+SELECT DISTINCT activity_date
+FROM delivery_outcomes
+WHERE CAST(activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT))
+      BETWEEN coalesce((SELECT built_at FROM last), '-infinity'::TIMESTAMPTZ) AND $now;
+
+CREATE OR REPLACE TEMP TABLE report_outcomes AS
+SELECT
+    o.*,
+    coalesce(o.message_type, '(unknown)') AS type_label,
+    coalesce(o.carrier, '(unknown)') AS carrier_label,
+    o.status IN ('undelivered', 'rejected', 'expired') AS failed,
+    $now > CAST(o.activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT)) AS settled,
+    coalesce(r.retries, 0) AS retries
+FROM delivery_outcomes AS o
+LEFT JOIN (
+    SELECT msgid, count(*) FILTER (WHERE is_retry) AS retries FROM infobank_reports GROUP BY msgid
+) AS r ON o.vendor = 'infobank' AND r.msgid = o.vendor_message_id
+WHERE o.activity_date IN (SELECT activity_date FROM report_days);
+
+DELETE FROM report_delivery_daily WHERE activity_date IN (SELECT activity_date FROM report_days);
+INSERT INTO report_delivery_daily
+SELECT
+    activity_date, vendor, type_label, carrier_label,
+    count(*),
+    count(*) FILTER (WHERE status = 'delivered'),
+    count(*) FILTER (WHERE status = 'undelivered'),
+    count(*) FILTER (WHERE status = 'rejected'),
+    count(*) FILTER (WHERE status = 'expired'),
+    count(*) FILTER (WHERE status = 'pending'),
+    count(*) FILTER (WHERE status = 'scheduled'),
+    count(*) FILTER (WHERE status = 'unknown'),
+    count(*) FILTER (WHERE status = 'delivered' OR failed),
+    count(*) FILTER (WHERE status = 'delivered') / nullif(count(*) FILTER (WHERE status = 'delivered' OR failed), 0),
+    count(*) FILTER (WHERE status IN ('pending', 'scheduled')) / count(*),
+    quantile_cont(epoch(delivered_at - sent_at), 0.5),
+    quantile_cont(epoch(delivered_at - sent_at), 0.95)
+FROM report_outcomes
+GROUP BY activity_date, vendor, type_label, carrier_label;
+
+DELETE FROM report_failure_reasons_daily WHERE activity_date IN (SELECT activity_date FROM report_days);
+INSERT INTO report_failure_reasons_daily
+SELECT
+    activity_date, vendor, coalesce(reason, '(none)'), coalesce(failure_class, '(none)'),
+    count(*),
+    count(*) / sum(count(*)) OVER (PARTITION BY activity_date, vendor)
+FROM report_outcomes
+WHERE failed
+GROUP BY activity_date, vendor, coalesce(reason, '(none)'), coalesce(failure_class, '(none)');
+
+DELETE FROM report_refunds_daily WHERE activity_date IN (SELECT activity_date FROM report_days);
+INSERT INTO report_refunds_daily
+SELECT
+    activity_date, vendor,
+    count(*) FILTER (WHERE failed),
+    count(*) FILTER (WHERE failed AND refunded_at IS NOT NULL),
+    count(*) FILTER (WHERE failed AND refunded_at IS NULL AND settled),
+    count(*) FILTER (WHERE status = 'delivered' AND refunded_at IS NOT NULL),
+    quantile_cont(epoch(refunded_at - sent_at) / 3600, 0.5) FILTER (WHERE failed),
+    quantile_cont(epoch(refunded_at - sent_at) / 3600, 0.95) FILTER (WHERE failed)
+FROM report_outcomes
+WHERE vendor = 'cafe24'
+GROUP BY activity_date, vendor;
+
+DELETE FROM report_billing_daily WHERE activity_date IN (SELECT activity_date FROM report_days);
+INSERT INTO report_billing_daily
+SELECT
+    activity_date, vendor, carrier_label,
+    count(*),
+    coalesce(sum(billed_units), 0),
+    coalesce(sum(billed_units) FILTER (WHERE failed AND refunded_at IS NULL), 0),
+    count(*) FILTER (WHERE status = 'delivered' AND coalesce(billed_units, 0) = 0),
+    sum(retries)
+FROM report_outcomes
+GROUP BY activity_date, vendor, carrier_label;
+
+INSERT INTO report_builds
+SELECT $now, (SELECT max(built_at) FROM outcome_builds), (SELECT count(*) FROM report_days);
+
+SELECT
+    (SELECT count(*) FROM report_days) AS days_rebuilt,
+    (SELECT count(*) FROM report_delivery_daily) AS delivery_rows,
+    (SELECT count(*) FROM report_failure_reasons_daily) AS failure_reason_rows,
+    (SELECT count(*) FROM report_refunds_daily) AS refund_rows,
+    (SELECT count(*) FROM report_billing_daily) AS billing_rows;

@@ -1,0 +1,105 @@
+-- Daily report tables over delivery_outcomes: one row per KST day and dimension, rebuilt for changed days.
+
+CREATE TABLE IF NOT EXISTS report_delivery_daily (
+    activity_date DATE NOT NULL,
+    vendor VARCHAR NOT NULL,
+    message_type VARCHAR NOT NULL,
+    carrier VARCHAR NOT NULL,
+    messages BIGINT NOT NULL,
+    delivered BIGINT NOT NULL,
+    undelivered BIGINT NOT NULL,
+    rejected BIGINT NOT NULL,
+    expired BIGINT NOT NULL,
+    pending BIGINT NOT NULL,
+    scheduled BIGINT NOT NULL,
+    unknown BIGINT NOT NULL,
+    final_outcomes BIGINT NOT NULL,
+    delivery_rate DOUBLE,
+    in_flight_share DOUBLE,
+    latency_p50_seconds DOUBLE,
+    latency_p95_seconds DOUBLE
+);
+COMMENT ON TABLE report_delivery_daily IS 'Delivery per KST day, vendor, message type and carrier (docs/metrics.md).';
+COMMENT ON COLUMN report_delivery_daily.activity_date IS 'The KST day the messages count for.';
+COMMENT ON COLUMN report_delivery_daily.vendor IS 'cafe24 or infobank.';
+COMMENT ON COLUMN report_delivery_daily.message_type IS 'SMS, LMS, or (unknown) when the vendor does not say.';
+COMMENT ON COLUMN report_delivery_daily.carrier IS 'SKT, KT, LG U+ ..., or (unknown).';
+COMMENT ON COLUMN report_delivery_daily.messages IS 'Messages of the day and dimension.';
+COMMENT ON COLUMN report_delivery_daily.delivered IS 'Messages with status delivered.';
+COMMENT ON COLUMN report_delivery_daily.undelivered IS 'Messages with status undelivered.';
+COMMENT ON COLUMN report_delivery_daily.rejected IS 'Messages with status rejected.';
+COMMENT ON COLUMN report_delivery_daily.expired IS 'Messages with status expired.';
+COMMENT ON COLUMN report_delivery_daily.pending IS 'Messages still pending.';
+COMMENT ON COLUMN report_delivery_daily.scheduled IS 'Messages scheduled for later.';
+COMMENT ON COLUMN report_delivery_daily.unknown IS 'Messages whose outcome is unknown (unmapped code, or no final report in the settle window).';
+COMMENT ON COLUMN report_delivery_daily.final_outcomes IS 'delivered + undelivered + rejected + expired.';
+COMMENT ON COLUMN report_delivery_daily.delivery_rate IS 'delivered / final_outcomes; NULL when there is no final outcome.';
+COMMENT ON COLUMN report_delivery_daily.in_flight_share IS '(pending + scheduled) / messages.';
+COMMENT ON COLUMN report_delivery_daily.latency_p50_seconds IS 'Median seconds from sent_at to delivered_at where both are known; NULL otherwise.';
+COMMENT ON COLUMN report_delivery_daily.latency_p95_seconds IS '95th percentile of the same.';
+
+CREATE TABLE IF NOT EXISTS report_failure_reasons_daily (
+    activity_date DATE NOT NULL,
+    vendor VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    failure_class VARCHAR NOT NULL,
+    failures BIGINT NOT NULL,
+    share_of_failures DOUBLE NOT NULL
+);
+COMMENT ON TABLE report_failure_reasons_daily IS 'Failed messages (undelivered, rejected, expired) per KST day, vendor, reason and failure class.';
+COMMENT ON COLUMN report_failure_reasons_daily.activity_date IS 'The KST day the messages count for.';
+COMMENT ON COLUMN report_failure_reasons_daily.vendor IS 'cafe24 or infobank.';
+COMMENT ON COLUMN report_failure_reasons_daily.reason IS 'Canonical reason (handset_off, spam_blocked ...).';
+COMMENT ON COLUMN report_failure_reasons_daily.failure_class IS 'transient, permanent, policy, sender_config, account, platform, or (none).';
+COMMENT ON COLUMN report_failure_reasons_daily.failures IS 'Failed messages with this reason.';
+COMMENT ON COLUMN report_failure_reasons_daily.share_of_failures IS 'failures / all failures of the vendor that day.';
+
+CREATE TABLE IF NOT EXISTS report_refunds_daily (
+    activity_date DATE NOT NULL,
+    vendor VARCHAR NOT NULL,
+    failed BIGINT NOT NULL,
+    refunded BIGINT NOT NULL,
+    refund_missing BIGINT NOT NULL,
+    refund_unexpected BIGINT NOT NULL,
+    refund_lag_p50_hours DOUBLE,
+    refund_lag_p95_hours DOUBLE
+);
+COMMENT ON TABLE report_refunds_daily IS 'Refunds of failed messages per KST day (Cafe24 refunds failures to the prepaid balance).';
+COMMENT ON COLUMN report_refunds_daily.activity_date IS 'The KST day the messages count for.';
+COMMENT ON COLUMN report_refunds_daily.vendor IS 'The vendor (cafe24: the one that refunds).';
+COMMENT ON COLUMN report_refunds_daily.failed IS 'Messages that failed (undelivered, rejected, expired).';
+COMMENT ON COLUMN report_refunds_daily.refunded IS 'Failed messages with a refund.';
+COMMENT ON COLUMN report_refunds_daily.refund_missing IS 'Failed messages with no refund once the settle window after their day has passed: a finance finding.';
+COMMENT ON COLUMN report_refunds_daily.refund_unexpected IS 'Delivered messages that were refunded: a finance finding.';
+COMMENT ON COLUMN report_refunds_daily.refund_lag_p50_hours IS 'Median hours from sent_at to the refund, over refunded failures.';
+COMMENT ON COLUMN report_refunds_daily.refund_lag_p95_hours IS '95th percentile of the same.';
+
+CREATE TABLE IF NOT EXISTS report_billing_daily (
+    activity_date DATE NOT NULL,
+    vendor VARCHAR NOT NULL,
+    carrier VARCHAR NOT NULL,
+    messages BIGINT NOT NULL,
+    billed_units BIGINT NOT NULL,
+    billed_units_on_failures BIGINT NOT NULL,
+    delivered_unbilled BIGINT NOT NULL,
+    retries_not_billed BIGINT NOT NULL
+);
+COMMENT ON TABLE report_billing_daily IS 'Billed units per KST day, vendor and carrier, with the findings finance reconciles.';
+COMMENT ON COLUMN report_billing_daily.activity_date IS 'The KST day the messages count for.';
+COMMENT ON COLUMN report_billing_daily.vendor IS 'cafe24 or infobank.';
+COMMENT ON COLUMN report_billing_daily.carrier IS 'SKT, KT, LG U+ ..., or (unknown).';
+COMMENT ON COLUMN report_billing_daily.messages IS 'Messages of the day and dimension.';
+COMMENT ON COLUMN report_billing_daily.billed_units IS 'Units charged (Infobank rescnt of the final report; Cafe24 one per message).';
+COMMENT ON COLUMN report_billing_daily.billed_units_on_failures IS 'Units charged for messages that failed, net of refunds (Cafe24 refunded failures are not counted).';
+COMMENT ON COLUMN report_billing_daily.delivered_unbilled IS 'Delivered messages with no billed unit: a finance finding.';
+COMMENT ON COLUMN report_billing_daily.retries_not_billed IS 'Resent reports recognised and not billed again (Infobank).';
+
+CREATE TABLE IF NOT EXISTS report_builds (
+    built_at TIMESTAMPTZ NOT NULL,
+    outcomes_through TIMESTAMPTZ,
+    days_rebuilt BIGINT NOT NULL
+);
+COMMENT ON TABLE report_builds IS 'Every rebuild of the report tables and the latest delivery_outcomes build it included.';
+COMMENT ON COLUMN report_builds.built_at IS 'When the reports were rebuilt.';
+COMMENT ON COLUMN report_builds.outcomes_through IS 'The latest outcome_builds.built_at included.';
+COMMENT ON COLUMN report_builds.days_rebuilt IS 'KST days rebuilt.';

@@ -1,0 +1,74 @@
+"""Daily report tables over delivery_outcomes: exact figures, findings, rebuilding only changed days."""
+
+from datetime import datetime, timedelta
+
+from pipelines.cafe24.ingest import ingest_cafe24
+from pipelines.kst import KST
+from pipelines.outcomes import build_delivery_outcomes
+from pipelines.reports import build_daily_reports
+from tests.conftest import ACCOUNT, DAY, sms
+
+LATER = datetime(2026, 10, 10, 12, tzinfo=KST)
+REFUND = datetime(2026, 10, 3, 15)
+
+
+def build(warehouse, now: datetime = LATER) -> dict:
+    build_delivery_outcomes(warehouse, now)
+    return build_daily_reports(warehouse, now)
+
+
+def test_delivery_refund_and_billing_figures_of_a_day(simulator, client, warehouse):
+    simulator.load(
+        ACCOUNT,
+        [
+            *(sms(minute=i, to=f"010-4444-{i:04d}") for i in range(6)),  # delivered
+            sms(minute=10, status=9, refund_at=REFUND),  # failed, refunded after 6 hours
+            sms(minute=11, status=9),  # failed, never refunded: refund_missing
+            sms(minute=12, status=3, refund_at=REFUND),  # delivered yet refunded: refund_unexpected
+        ],
+    )
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    built = build(warehouse)
+    assert built["days_rebuilt"] == 1
+    delivery = warehouse.connection.execute(
+        "SELECT messages, delivered, undelivered, final_outcomes, delivery_rate, in_flight_share "
+        "FROM report_delivery_daily"
+    ).fetchall()
+    assert delivery == [(9, 7, 2, 9, 7 / 9, 0.0)]
+    refunds = warehouse.connection.execute(
+        "SELECT failed, refunded, refund_missing, refund_unexpected, refund_lag_p50_hours "
+        "FROM report_refunds_daily"
+    ).fetchall()
+    assert refunds == [(2, 1, 1, 1, 6.0 - 10 / 60)]
+    billing = warehouse.connection.execute(
+        "SELECT messages, billed_units, billed_units_on_failures, delivered_unbilled "
+        "FROM report_billing_daily"
+    ).fetchall()
+    assert billing == [(9, 9, 1, 0)]  # the unrefunded failure is the only one finance pays for
+    reasons = warehouse.connection.execute(
+        "SELECT failures, share_of_failures FROM report_failure_reasons_daily"
+    ).fetchall()
+    assert reasons == [(2, 1.0)]
+
+
+def test_only_changed_days_are_rebuilt_and_the_result_is_the_same_as_from_scratch(
+    simulator, client, warehouse
+):
+    second_day = DAY + timedelta(days=1)
+    late = sms(second_day, status=1)
+    simulator.load(ACCOUNT, [sms(), sms(second_day, minute=1), late])
+    ingest_cafe24(client, warehouse, DAY, second_day, lookback_days=0)
+    assert build(warehouse, datetime(2026, 10, 4, 20, tzinfo=KST))["days_rebuilt"] == 2
+    assert build(warehouse, datetime(2026, 10, 4, 21, tzinfo=KST))["days_rebuilt"] == 0
+    late.status = 3
+    ingest_cafe24(client, warehouse, DAY, second_day, lookback_days=0)
+    assert build(warehouse, datetime(2026, 10, 4, 22, tzinfo=KST))["days_rebuilt"] == 1
+    incremental = warehouse.connection.execute("SELECT * FROM report_delivery_daily ORDER BY ALL").fetchall()
+    warehouse.connection.execute("DELETE FROM report_builds; DELETE FROM report_delivery_daily")
+    warehouse.connection.execute("DELETE FROM outcome_builds")
+    build(warehouse, datetime(2026, 10, 4, 22, tzinfo=KST))
+    assert (
+        warehouse.connection.execute("SELECT * FROM report_delivery_daily ORDER BY ALL").fetchall()
+        == incremental
+    )
+    assert incremental[1][4:6] == (2, 2)  # the second day: 2 messages, both delivered now
