@@ -44,11 +44,14 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
     for asset, metadata in summary.materialized.items():
         print(f"\n{asset}:")
         for name, value in metadata.items():
-            print(f"  {name:<28} {value}")
+            text = str(value).replace("\n", "\n" + " " * 31)  # multi-line values (markdown) stay indented
+            print(f"  {name:<28} {text}")
     if summary.checks:
-        failed = [name for name, passed in summary.checks.items() if not passed]
-        print(f"\nchecks: {len(summary.checks) - len(failed)} of {len(summary.checks)} passed")
-        for name in failed:
+        passed = sum(check.passed for check in summary.checks.values())
+        print(f"\nchecks: {passed} of {len(summary.checks)} passed")
+        for warning in summary.warnings:
+            print(f"  WARNING {warning}")
+        for name in summary.failed_checks:
             print(f"  FAILED {name}")
     print(f"\nwarehouse: {settings.warehouse_path.resolve()}")
 
@@ -57,7 +60,7 @@ def _run(start: date, end: date) -> int:
     settings = load_settings()
     summary = run_pipeline(settings, start, end)
     print_summary(summary, settings)
-    return 0 if all(summary.checks.values()) else 1
+    return 1 if summary.failed_checks else 0
 
 
 def _demo(days: int) -> int:

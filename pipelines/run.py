@@ -21,12 +21,31 @@ class PipelineError(RuntimeError):
     """The run failed; the message is the one line a user needs."""
 
 
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One asset check's result; a failed check of warning severity does not fail the run."""
+
+    passed: bool
+    warning: bool
+    description: str
+
+
 @dataclass
 class RunSummary:
     """What a run materialised (metadata per asset) and how its checks went."""
 
     materialized: dict[str, dict[str, Any]] = field(default_factory=dict)
-    checks: dict[str, bool] = field(default_factory=dict)
+    checks: dict[str, CheckOutcome] = field(default_factory=dict)
+
+    @property
+    def failed_checks(self) -> list[str]:
+        """Checks of error severity that failed: these make the run fail."""
+        return [name for name, check in self.checks.items() if not check.passed and not check.warning]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Checks of warning severity that failed, with what they said."""
+        return [f"{name}: {check.description}" for name, check in self.checks.items() if check.warning]
 
 
 def validate_range(first_day: date, last_day: date) -> None:
@@ -108,7 +127,11 @@ def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
         metadata = {key: value.value for key, value in materialization.metadata.items()}
         summary.materialized[materialization.asset_key.to_user_string()] = metadata
     for event in result.get_asset_check_evaluations():
-        summary.checks[event.check_name] = event.passed
+        summary.checks[event.check_name] = CheckOutcome(
+            passed=event.passed,
+            warning=not event.passed and event.severity == dg.AssetCheckSeverity.WARN,
+            description=event.description or "",
+        )
 
 
 def default_range(days: int) -> tuple[date, date]:

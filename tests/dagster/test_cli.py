@@ -66,3 +66,14 @@ def test_a_wrong_secure_key_fails_with_one_clear_line_without_the_secret(environ
 def test_a_bad_range_is_refused(environment, capsys, start, end, message):
     assert main(["run", "--start", start, "--end", end]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_an_unmapped_vendor_code_is_a_warning_not_a_failure(environment, capsys, tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text("msgid=1&to=1000&to_country=82&rescnt=0&err_code=4999\n", encoding="utf-8")
+    environment.setenv("INFOBANK_REPORTS_DIR", str(reports))
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
+    out = capsys.readouterr().out
+    assert "WARNING delivery_outcomes_codes_mapped: infobank 4999: 1" in out
+    assert "FAILED" not in out
