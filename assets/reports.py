@@ -5,23 +5,37 @@ from datetime import datetime
 import dagster as dg
 
 from assets.outcomes import OutcomesConfig, delivery_outcomes
+from pipelines.exports import export_report_day
 from pipelines.kst import KST
 from pipelines.reports import build_daily_reports
-from pipelines.resources import WarehouseResource
+from pipelines.resources import ExportsResource, WarehouseResource
 
 
 @dg.asset(deps=[delivery_outcomes], group_name="reports", kinds={"duckdb"}, pool="warehouse")
 def daily_reports(
-    context: dg.AssetExecutionContext, config: OutcomesConfig, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    config: OutcomesConfig,
+    warehouse: WarehouseResource,
+    exports: ExportsResource,
 ) -> dg.MaterializeResult:
     """report_delivery_daily, report_failure_reasons_daily, report_refunds_daily and report_billing_daily:
     what analysts chart, finance reconciles and operations reads each morning. Only the days whose outcomes
-    changed (or whose refund window just closed) are rebuilt."""
+    changed (or whose refund window just closed) are rebuilt, and exported as CSV and Parquet under
+    SMS_OUTPUT_DIR/<day>/."""
     with warehouse.open() as wh:
         built = build_daily_reports(wh, datetime.now(KST), config.settle_hours)
+        days = built.pop("days")
+        files = [path for day in days for path in export_report_day(wh, exports.folder(), day)]
         headline = wh.records("reports/headline")
-    context.log.info(f"daily_reports: {built['days_rebuilt']} days rebuilt")
-    return dg.MaterializeResult(metadata={**built, "headline": dg.MetadataValue.md(_markdown(headline))})
+    context.log.info(f"daily_reports: {len(days)} days rebuilt, {len(files)} files written")
+    return dg.MaterializeResult(
+        metadata={
+            **built,
+            "files_written": len(files),
+            "output_dir": str(exports.folder().resolve()),
+            "headline": dg.MetadataValue.md(_markdown(headline)),
+        }
+    )
 
 
 def _markdown(rows: list[dict]) -> str:

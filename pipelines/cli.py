@@ -54,6 +54,8 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
         for name in summary.failed_checks:
             print(f"  FAILED {name}")
     print(f"\nwarehouse: {settings.warehouse_path.resolve()}")
+    if "daily_reports" in summary.materialized:
+        print(f"reports:   {settings.output_dir.resolve()}/<YYYY-MM-DD>/ (CSV and Parquet per report table)")
 
 
 def _run(start: date, end: date) -> int:

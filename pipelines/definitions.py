@@ -19,7 +19,7 @@ from assets.outcomes import (
 )
 from assets.partitions import daily_kst
 from assets.reports import daily_reports
-from pipelines.resources import Cafe24Resource, InfobankResource, WarehouseResource
+from pipelines.resources import Cafe24Resource, ExportsResource, InfobankResource, WarehouseResource
 from pipelines.sensors import INFOBANK_JOB, infobank_report_store_sensor
 from pipelines.settings import load_settings
 
@@ -60,6 +60,7 @@ def build_definitions() -> dg.Definitions:
                 lookback_days=settings.cafe24_lookback_days,
             ),
             "infobank": InfobankResource(reports_dir=dg.EnvVar("INFOBANK_REPORTS_DIR")),
+            "exports": ExportsResource(output_dir=str(settings.output_dir)),
         },
     )
 

@@ -1,6 +1,6 @@
 """Building the daily report tables from delivery_outcomes (no Dagster imports)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pipelines.outcomes import DEFAULT_SETTLE_HOURS
@@ -11,6 +11,8 @@ def build_daily_reports(
     warehouse: Warehouse, now: datetime, settle_hours: int = DEFAULT_SETTLE_HOURS
 ) -> dict[str, Any]:
     """Rebuild, in one transaction, the report rows of every day whose outcomes changed since the last
-    report build; returns how many days were rebuilt and the size of each table."""
+    report build; returns how many days were rebuilt, which, and the size of each table."""
     with warehouse.transaction():
-        return warehouse.records("reports/build", now=now, settle_hours=settle_hours)[0]
+        built = warehouse.records("reports/build", now=now, settle_hours=settle_hours)[0]
+        days: list[date] = [day for (day,) in warehouse.rows("reports/days_rebuilt")]
+    return {**built, "days": days}

@@ -72,3 +72,12 @@ class InfobankResource(dg.ConfigurableResource):
 
     def folder(self) -> Path:
         return Path(self.reports_dir)
+
+
+class ExportsResource(dg.ConfigurableResource):
+    """Where report files go: one folder per KST day under `output_dir`."""
+
+    output_dir: str = Field(description="SMS_OUTPUT_DIR: report exports, one folder per day.")
+
+    def folder(self) -> Path:
+        return Path(self.output_dir)

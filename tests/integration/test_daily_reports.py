@@ -2,7 +2,10 @@
 
 from datetime import datetime, timedelta
 
+import pandas as pd
+
 from pipelines.cafe24.ingest import ingest_cafe24
+from pipelines.exports import REPORT_TABLES, export_report_day
 from pipelines.kst import KST
 from pipelines.outcomes import build_delivery_outcomes
 from pipelines.reports import build_daily_reports
@@ -72,3 +75,22 @@ def test_only_changed_days_are_rebuilt_and_the_result_is_the_same_as_from_scratc
         == incremental
     )
     assert incremental[1][4:6] == (2, 2)  # the second day: 2 messages, both delivered now
+
+
+def test_each_rebuilt_day_is_exported_as_csv_with_a_bom_and_as_parquet(
+    simulator, client, warehouse, tmp_path
+):
+    simulator.load(ACCOUNT, [sms(minute=1), sms(minute=2, status=9)])
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    build_delivery_outcomes(warehouse, LATER)
+    built = build_daily_reports(warehouse, LATER)
+    assert built["days"] == [DAY]
+    written = export_report_day(warehouse, tmp_path / "out", DAY)
+    assert sorted(path.name for path in written) == sorted(
+        f"{table}.{kind}" for table in REPORT_TABLES for kind in ("csv", "parquet")
+    )
+    csv_bytes = (tmp_path / "out" / DAY.isoformat() / "report_delivery_daily.csv").read_bytes()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf") and b"cafe24" in csv_bytes
+    frame = pd.read_parquet(tmp_path / "out" / DAY.isoformat() / "report_delivery_daily.parquet")
+    assert (int(frame["messages"].sum()), int(frame["delivered"].sum())) == (2, 1)
+    assert not list((tmp_path / "out" / DAY.isoformat()).glob(".*"))  # no temporary file left behind
