@@ -21,6 +21,14 @@ def configure_cafe24(environment, simulator, secure: str = SECRET) -> None:
     environment.setenv("CAFE24_SMS_SECURE", secure)
 
 
+def configure_infobank(environment, tmp_path, report_line: str) -> None:
+    """A report store holding one stored report line, configured as INFOBANK_REPORTS_DIR."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text(report_line + "\n", encoding="utf-8")
+    environment.setenv("INFOBANK_REPORTS_DIR", str(reports))
+
+
 def test_a_run_prints_a_summary_and_exits_zero(environment, simulator, capsys, tmp_path):
     configure_cafe24(environment, simulator)
     simulator.load(ACCOUNT, rows_on(DAY, 12))
@@ -40,10 +48,7 @@ def test_without_any_vendor_the_run_says_so_and_skips_them(environment, capsys):
 def test_infobank_reports_are_ingested_next_to_cafe24(environment, simulator, capsys, tmp_path):
     configure_cafe24(environment, simulator)
     simulator.load(ACCOUNT, rows_on(DAY, 2))
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    (reports / "a.txt").write_text("msgid=1&to=1000&to_country=82&rescnt=1&err_code=1000\n", encoding="utf-8")
-    environment.setenv("INFOBANK_REPORTS_DIR", str(reports))
+    configure_infobank(environment, tmp_path, "msgid=1&to=1000&to_country=82&rescnt=1&err_code=1000")
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
     out = capsys.readouterr().out
     assert "infobank_reports:" in out and "cafe24_messages:" in out and "delivery_outcomes:" in out
@@ -69,10 +74,7 @@ def test_a_bad_range_is_refused(environment, capsys, start, end, message):
 
 
 def test_an_unmapped_vendor_code_is_a_warning_not_a_failure(environment, capsys, tmp_path):
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    (reports / "a.txt").write_text("msgid=1&to=1000&to_country=82&rescnt=0&err_code=4999\n", encoding="utf-8")
-    environment.setenv("INFOBANK_REPORTS_DIR", str(reports))
+    configure_infobank(environment, tmp_path, "msgid=1&to=1000&to_country=82&rescnt=0&err_code=4999")
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
     out = capsys.readouterr().out
     assert "WARNING delivery_outcomes_codes_mapped: infobank 4999: 1" in out
