@@ -1,5 +1,6 @@
 """The one way to DuckDB: a connection wrapper that runs the SQL files in sql/, inside transactions."""
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -92,6 +93,30 @@ class Warehouse:
         self.connection.execute("COMMIT")
 
     def ensure_schema(self) -> None:
-        """Create every table of the warehouse that does not exist yet (sql/schema/*.sql, in name order)."""
-        for path in sorted((SQL_DIR / "schema").glob("*.sql")):
+        """Create every table of the warehouse that does not exist yet (sql/schema/*.sql, in name order) and
+        reload the seeds, unless this file already carries exactly these schema and seed files."""
+        digest = schema_digest()
+        if self._applied_schema() == digest:
+            return
+        for path in _schema_files():
             self.run(f"schema/{path.stem}", seeds_dir=str(SQL_DIR / "seeds"))
+        self.run("warehouse/record_schema", digest=digest)
+
+    def _applied_schema(self) -> str | None:
+        try:
+            return self.rows("warehouse/applied_schema")[0][0]
+        except duckdb.CatalogException:  # a new file, or one made before schemas were recorded
+            return None
+
+
+def _schema_files() -> list[Path]:
+    return sorted((SQL_DIR / "schema").glob("*.sql"))
+
+
+@cache
+def schema_digest() -> str:
+    """SHA-256 over every schema and seed file: a change to any of them re-applies the schema."""
+    digest = hashlib.sha256()
+    for path in [*_schema_files(), *sorted((SQL_DIR / "seeds").glob("*.csv"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
