@@ -1,0 +1,15 @@
+-- Masking of phone numbers wherever they leave the warehouse (exports, the HTML report, the published copy).
+
+-- A Korean number in E.164 (+8210...) written the domestic way (010...); other numbers unchanged.
+CREATE OR REPLACE MACRO domestic_phone(number) AS
+    CASE WHEN number LIKE '+82%' THEN '0' || substr(number, 4) ELSE number END;
+
+-- The number with its middle hidden: +821012345678 and 01012345678 become 010-****-5678 (how Koreans write
+-- them); other numbers keep their first three characters and their last four (+12025550123 becomes
+-- +12-****-0123); numbers of eight digits or fewer keep only the last four.
+CREATE OR REPLACE MACRO mask_phone(number) AS
+    CASE
+        WHEN number IS NULL THEN NULL
+        WHEN length(domestic_phone(number)) <= 8 THEN '****' || right(number, 4)
+        ELSE left(domestic_phone(number), 3) || '-****-' || right(number, 4)
+    END;
