@@ -19,7 +19,14 @@ from assets.outcomes import (
 )
 from assets.partitions import daily_kst
 from assets.reports import daily_reports
-from pipelines.resources import Cafe24Resource, ExportsResource, InfobankResource, WarehouseResource
+from pipelines.resources import (
+    AnalyticsResource,
+    Cafe24Resource,
+    ExportsResource,
+    InfobankResource,
+    SlackResource,
+    WarehouseResource,
+)
 from pipelines.sensors import INFOBANK_JOB, infobank_report_store_sensor
 from pipelines.settings import load_settings
 
@@ -61,6 +68,11 @@ def build_definitions() -> dg.Definitions:
             ),
             "infobank": InfobankResource(reports_dir=dg.EnvVar("INFOBANK_REPORTS_DIR")),
             "exports": ExportsResource(output_dir=str(settings.output_dir)),
+            "analytics": AnalyticsResource(analytics_dir=str(settings.analytics_dir)),
+            # The webhook URL is a credential: given as EnvVar so the UI shows the variable, not the value.
+            "slack": SlackResource(
+                webhook_url=dg.EnvVar("SLACK_WEBHOOK_URL") if settings.slack_webhook_url else None
+            ),
         },
     )
 

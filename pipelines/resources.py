@@ -81,3 +81,21 @@ class ExportsResource(dg.ConfigurableResource):
 
     def folder(self) -> Path:
         return Path(self.output_dir)
+
+
+class AnalyticsResource(dg.ConfigurableResource):
+    """Where the read-only copy for analysts is published after each run."""
+
+    analytics_dir: str = Field(description="SMS_ANALYTICS_DIR: analytics.duckdb and the Parquet it reads.")
+
+    def folder(self) -> Path:
+        return Path(self.analytics_dir)
+
+
+class SlackResource(dg.ConfigurableResource):
+    """An optional Slack incoming webhook for the daily headline and finance findings."""
+
+    webhook_url: str | None = Field(
+        default=None, description="SLACK_WEBHOOK_URL, a secret; give it as EnvVar. None: nothing is posted."
+    )
+    timeout_seconds: float = Field(default=10.0, gt=0, description="Per-request timeout.")

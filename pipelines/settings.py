@@ -1,11 +1,12 @@
 """Configuration from the environment, in one place. Secrets are read here and nowhere else."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_OUTPUT_DIR = "out"
+DEFAULT_ANALYTICS_DIR = "data/analytics"
 DEFAULT_LOOKBACK_DAYS = 3
 DEFAULT_MEMORY_LIMIT = "1GB"
 
@@ -33,9 +34,11 @@ class Settings:
     warehouse_path: Path
     warehouse_memory_limit: str
     output_dir: Path
+    analytics_dir: Path
     cafe24: Cafe24Account | None
     cafe24_lookback_days: int
     infobank_reports_dir: Path | None
+    slack_webhook_url: str | None = field(default=None, repr=False)  # a secret: the URL is the credential
 
 
 def _int_setting(env: dict[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -70,7 +73,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         warehouse_path=Path(env.get("SMS_WAREHOUSE", "").strip() or DEFAULT_WAREHOUSE),
         warehouse_memory_limit=env.get("SMS_WAREHOUSE_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT,
         output_dir=Path(env.get("SMS_OUTPUT_DIR", "").strip() or DEFAULT_OUTPUT_DIR),
+        analytics_dir=Path(env.get("SMS_ANALYTICS_DIR", "").strip() or DEFAULT_ANALYTICS_DIR),
         cafe24=_cafe24_account(env),
         cafe24_lookback_days=_int_setting(env, "CAFE24_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS, 0, 60),
         infobank_reports_dir=Path(reports_dir) if reports_dir else None,
+        slack_webhook_url=env.get("SLACK_WEBHOOK_URL", "").strip() or None,
     )
