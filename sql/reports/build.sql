@@ -1,10 +1,17 @@
 -- Rebuild the daily report tables for the days whose outcomes changed since the last report build, plus
--- the days whose settle window ran out since then (refund_missing depends on it). Idempotent: a day's
--- rows are deleted and inserted again from delivery_outcomes. Parameters: $now, $settle_hours.
+-- the days whose settle window ran out since then (refund_missing depends on it), plus every day when the
+-- price book changed. Idempotent: a day's rows are deleted and inserted again from delivery_outcomes.
+-- Parameters: $now, $settle_hours.
+
+CREATE OR REPLACE TEMP TABLE price_book_version AS
+SELECT md5(coalesce(string_agg(
+    concat_ws('|', vendor, message_type, valid_from, valid_until, krw_per_unit), ';' ORDER BY vendor, message_type, valid_from
+), '')) AS digest
+FROM price_book;
 
 CREATE OR REPLACE TEMP TABLE report_days AS
 WITH last AS (
-    SELECT max(outcomes_through) AS outcomes_through, max(built_at) AS built_at FROM report_builds
+    SELECT outcomes_through, built_at, price_book_digest FROM report_builds ORDER BY built_at DESC LIMIT 1
 )
 SELECT DISTINCT activity_date
 FROM outcome_changed_days
@@ -13,7 +20,12 @@ UNION
 SELECT DISTINCT activity_date
 FROM delivery_outcomes
 WHERE CAST(activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT))
-      BETWEEN coalesce((SELECT built_at FROM last), '-infinity'::TIMESTAMPTZ) AND $now;
+      BETWEEN coalesce((SELECT built_at FROM last), '-infinity'::TIMESTAMPTZ) AND $now
+UNION
+SELECT DISTINCT activity_date
+FROM delivery_outcomes
+WHERE EXISTS (SELECT 1 FROM last)
+  AND (SELECT price_book_digest FROM last) IS DISTINCT FROM (SELECT digest FROM price_book_version);
 
 CREATE OR REPLACE TEMP TABLE report_outcomes AS
 SELECT
@@ -22,12 +34,22 @@ SELECT
     coalesce(o.carrier, '(unknown)') AS carrier_label,
     o.status IN ('undelivered', 'rejected', 'expired') AS failed,
     $now > CAST(o.activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT)) AS settled,
-    coalesce(r.retries, 0) AS retries
+    coalesce(r.retries, 0) AS retries,
+    -- Cafe24 gives a failed message's unit back when it refunds it.
+    CASE WHEN o.refunded_at IS NOT NULL THEN coalesce(o.billed_units, 0) ELSE 0 END AS refunded_units,
+    p.krw_per_unit
 FROM delivery_outcomes AS o
 LEFT JOIN (
     SELECT msgid, count(*) FILTER (WHERE is_retry) AS retries FROM infobank_reports GROUP BY msgid
 ) AS r ON o.vendor = 'infobank' AND r.msgid = o.vendor_message_id
-WHERE o.activity_date IN (SELECT activity_date FROM report_days);
+LEFT JOIN price_book AS p
+    ON p.vendor = o.vendor
+   AND p.message_type IN (o.message_type, '*')
+   AND o.activity_date >= p.valid_from
+   AND (p.valid_until IS NULL OR o.activity_date < p.valid_until)
+WHERE o.activity_date IN (SELECT activity_date FROM report_days)
+-- A price for the message's own type wins over a price for any type (*).
+QUALIFY row_number() OVER (PARTITION BY o.message_key ORDER BY p.message_type = '*') = 1;
 
 DELETE FROM report_delivery_daily WHERE activity_date IN (SELECT activity_date FROM report_days);
 INSERT INTO report_delivery_daily
@@ -74,19 +96,26 @@ WHERE vendor = 'cafe24'
 GROUP BY activity_date, vendor;
 
 DELETE FROM report_billing_daily WHERE activity_date IN (SELECT activity_date FROM report_days);
-INSERT INTO report_billing_daily
+INSERT INTO report_billing_daily (
+    activity_date, vendor, carrier, messages, billed_units, billed_units_on_failures, delivered_unbilled,
+    retries_not_billed, refunded_units, cost_krw, unpriced_units
+)
 SELECT
     activity_date, vendor, carrier_label,
     count(*),
     coalesce(sum(billed_units), 0),
     coalesce(sum(billed_units) FILTER (WHERE failed AND refunded_at IS NULL), 0),
     count(*) FILTER (WHERE status = 'delivered' AND coalesce(billed_units, 0) = 0),
-    sum(retries)
+    sum(retries),
+    sum(refunded_units),
+    CAST(coalesce(sum((coalesce(billed_units, 0) - refunded_units) * krw_per_unit), 0) AS DECIMAL(18, 2)),
+    coalesce(sum(coalesce(billed_units, 0) - refunded_units) FILTER (WHERE krw_per_unit IS NULL), 0)
 FROM report_outcomes
 GROUP BY activity_date, vendor, carrier_label;
 
-INSERT INTO report_builds
-SELECT $now, (SELECT max(built_at) FROM outcome_builds), (SELECT count(*) FROM report_days);
+INSERT INTO report_builds (built_at, outcomes_through, days_rebuilt, price_book_digest)
+SELECT $now, (SELECT max(built_at) FROM outcome_builds), (SELECT count(*) FROM report_days), digest
+FROM price_book_version;
 
 SELECT
     (SELECT count(*) FROM report_days) AS days_rebuilt,

@@ -82,8 +82,15 @@ CREATE TABLE IF NOT EXISTS report_billing_daily (
     billed_units BIGINT NOT NULL,
     billed_units_on_failures BIGINT NOT NULL,
     delivered_unbilled BIGINT NOT NULL,
-    retries_not_billed BIGINT NOT NULL
+    retries_not_billed BIGINT NOT NULL,
+    refunded_units BIGINT,
+    cost_krw DECIMAL(18, 2),
+    unpriced_units BIGINT
 );
+-- Columns added after the first release: warehouses made before them get them here.
+ALTER TABLE report_billing_daily ADD COLUMN IF NOT EXISTS refunded_units BIGINT;
+ALTER TABLE report_billing_daily ADD COLUMN IF NOT EXISTS cost_krw DECIMAL(18, 2);
+ALTER TABLE report_billing_daily ADD COLUMN IF NOT EXISTS unpriced_units BIGINT;
 COMMENT ON TABLE report_billing_daily IS 'Billed units per KST day, vendor and carrier, with the findings finance reconciles.';
 COMMENT ON COLUMN report_billing_daily.activity_date IS 'The KST day the messages count for.';
 COMMENT ON COLUMN report_billing_daily.vendor IS 'cafe24 or infobank.';
@@ -93,13 +100,19 @@ COMMENT ON COLUMN report_billing_daily.billed_units IS 'Units charged (Infobank 
 COMMENT ON COLUMN report_billing_daily.billed_units_on_failures IS 'Units charged for messages that failed, net of refunds (Cafe24 refunded failures are not counted).';
 COMMENT ON COLUMN report_billing_daily.delivered_unbilled IS 'Delivered messages with no billed unit: a finance finding.';
 COMMENT ON COLUMN report_billing_daily.retries_not_billed IS 'Resent reports recognised and not billed again (Infobank).';
+COMMENT ON COLUMN report_billing_daily.refunded_units IS 'Billed units the vendor gave back (Cafe24 refunds of failed messages).';
+COMMENT ON COLUMN report_billing_daily.cost_krw IS 'What the day cost in KRW: (billed_units - refunded_units) at the price book''s price (sql/seeds/price_book.csv); units without a price add nothing.';
+COMMENT ON COLUMN report_billing_daily.unpriced_units IS 'Billed units, net of refunds, the price book has no price for: cost_krw leaves them out.';
 
 CREATE TABLE IF NOT EXISTS report_builds (
     built_at TIMESTAMPTZ NOT NULL,
     outcomes_through TIMESTAMPTZ,
-    days_rebuilt BIGINT NOT NULL
+    days_rebuilt BIGINT NOT NULL,
+    price_book_digest VARCHAR
 );
+ALTER TABLE report_builds ADD COLUMN IF NOT EXISTS price_book_digest VARCHAR;
 COMMENT ON TABLE report_builds IS 'Every rebuild of the report tables and the latest delivery_outcomes build it included.';
 COMMENT ON COLUMN report_builds.built_at IS 'When the reports were rebuilt.';
 COMMENT ON COLUMN report_builds.outcomes_through IS 'The latest outcome_builds.built_at included.';
 COMMENT ON COLUMN report_builds.days_rebuilt IS 'KST days rebuilt.';
+COMMENT ON COLUMN report_builds.price_book_digest IS 'MD5 of the price book used: when the price book changes, every day is rebuilt.';

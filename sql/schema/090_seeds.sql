@@ -38,3 +38,20 @@ COMMENT ON COLUMN status_codes.charged IS 'Whether the vendor charges for a mess
 COMMENT ON COLUMN status_codes.description_ko IS 'The vendor''s description, as written.';
 COMMENT ON COLUMN status_codes.description_en IS 'English description.';
 COMMENT ON COLUMN status_codes.confirmed IS 'True when the mapping follows from the vendor document''s own words; false where it is a judgement.';
+
+CREATE OR REPLACE TABLE price_book AS
+SELECT
+    vendor,
+    message_type,
+    CAST(valid_from AS DATE) AS valid_from,
+    CAST(nullif(valid_until, '') AS DATE) AS valid_until,
+    CAST(krw_per_unit AS DECIMAL(12, 4)) AS krw_per_unit,
+    note
+FROM read_csv($seeds_dir || '/price_book.csv', header = true, all_varchar = true);
+COMMENT ON TABLE price_book IS 'KRW per billed unit by vendor and message type, with validity dates (seed: sql/seeds/price_book.csv).';
+COMMENT ON COLUMN price_book.vendor IS 'cafe24 or infobank.';
+COMMENT ON COLUMN price_book.message_type IS 'SMS, LMS, MMS, or * for any type (an exact type wins over *).';
+COMMENT ON COLUMN price_book.valid_from IS 'First KST day the price applies to (activity_date).';
+COMMENT ON COLUMN price_book.valid_until IS 'First KST day it no longer applies to; NULL while current.';
+COMMENT ON COLUMN price_book.krw_per_unit IS 'Price of one billed unit in KRW, VAT excluded.';
+COMMENT ON COLUMN price_book.note IS 'Where the price comes from.';

@@ -94,3 +94,64 @@ def test_each_rebuilt_day_is_exported_as_csv_with_a_bom_and_as_parquet(
     frame = pd.read_parquet(tmp_path / "out" / DAY.isoformat() / "report_delivery_daily.parquet")
     assert (int(frame["messages"].sum()), int(frame["delivered"].sum())) == (2, 1)
     assert not list((tmp_path / "out" / DAY.isoformat()).glob(".*"))  # no temporary file left behind
+
+
+def billing_totals(warehouse) -> tuple:
+    return warehouse.connection.execute(
+        "SELECT sum(billed_units), sum(refunded_units), sum(cost_krw), sum(unpriced_units) "
+        "FROM report_billing_daily"
+    ).fetchone()
+
+
+def test_cost_is_billed_units_net_of_refunds_at_the_price_book_price(simulator, client, warehouse):
+    simulator.load(
+        ACCOUNT,
+        [
+            *(sms(minute=i, to=f"010-4444-{i:04d}") for i in range(3)),  # 3 SMS delivered
+            sms(minute=5, status=9, refund_at=REFUND),  # SMS failed and refunded: costs nothing
+            sms(minute=6, sms_type="LMS", subject="공지", to="010-5555-0001"),  # 1 LMS delivered
+        ],
+    )
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    build(warehouse)
+    sms_price, lms_price = (
+        warehouse.connection.execute(
+            "SELECT krw_per_unit FROM price_book WHERE vendor = 'cafe24' AND message_type = $1 "
+            "AND valid_from <= $2 AND coalesce(valid_until, DATE '9999-12-31') > $2",
+            [message_type, DAY],
+        ).fetchone()[0]
+        for message_type in ("SMS", "LMS")
+    )
+    assert billing_totals(warehouse) == (5, 1, 3 * sms_price + lms_price, 0)
+
+
+def test_units_without_a_price_are_counted_and_a_price_book_change_rebuilds_every_day(
+    simulator, client, warehouse
+):
+    simulator.load(ACCOUNT, [sms(), sms(DAY + timedelta(days=1), sms_type="LMS", subject="s")])
+    ingest_cafe24(client, warehouse, DAY, DAY + timedelta(days=1), lookback_days=0)
+    warehouse.connection.execute("DELETE FROM price_book WHERE message_type = 'LMS'")
+    assert build(warehouse)["days_rebuilt"] == 2
+    sms_price = warehouse.connection.execute(
+        "SELECT krw_per_unit FROM price_book WHERE vendor = 'cafe24' AND message_type = 'SMS'"
+    ).fetchone()[0]
+    assert billing_totals(warehouse) == (2, 0, sms_price, 1)  # the LMS has no price: counted, not costed
+    assert build(warehouse, LATER + timedelta(hours=1))["days_rebuilt"] == 0
+    warehouse.connection.execute("UPDATE price_book SET krw_per_unit = 100 WHERE message_type = 'SMS'")
+    assert build(warehouse, LATER + timedelta(hours=2))["days_rebuilt"] == 2
+    assert billing_totals(warehouse)[2] == 100
+
+
+def test_a_warehouse_made_before_costs_gets_the_new_columns_and_rebuilds_its_days(
+    simulator, client, warehouse
+):
+    simulator.load(ACCOUNT, [sms()])
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    build(warehouse)
+    for column in ("refunded_units", "cost_krw", "unpriced_units"):
+        warehouse.connection.execute(f"ALTER TABLE report_billing_daily DROP COLUMN {column}")
+    warehouse.connection.execute("ALTER TABLE report_builds DROP COLUMN price_book_digest")
+    warehouse.connection.execute("UPDATE warehouse_schema SET digest = 'older'")  # as after an upgrade
+    warehouse.ensure_schema()
+    assert build(warehouse, LATER + timedelta(hours=1))["days_rebuilt"] == 1
+    assert billing_totals(warehouse)[0] == 1 and billing_totals(warehouse)[2] > 0
