@@ -1,6 +1,7 @@
 """Daily report tables: delivery, failure reasons, refunds and billing, per KST day."""
 
-from datetime import datetime
+import warnings
+from datetime import datetime, timedelta
 
 import dagster as dg
 
@@ -9,6 +10,7 @@ from pipelines.exports import export_report_day
 from pipelines.kst import KST
 from pipelines.reports import build_daily_reports
 from pipelines.resources import ExportsResource, WarehouseResource
+from pipelines.schedules import DAILY_CRON, TIMEZONE
 
 
 @dg.asset(deps=[delivery_outcomes], group_name="reports", kinds={"duckdb"}, pool="warehouse")
@@ -43,3 +45,20 @@ def _markdown(rows: list[dict]) -> str:
         return "_no messages yet_"
     header = "| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n"
     return header + "".join("| " + " | ".join(str(value) for value in row.values()) + " |\n" for row in rows)
+
+
+# Reports are due every morning at 06:00 KST; the check flags them once they are more than a day late:
+# at each 06:00 deadline, daily_reports must have been rebuilt within the 24 hours before it. Dagster 1.13
+# prefers FreshnessPolicy, but that yields a UI state computed by the daemon, not an asset check whose
+# result is recorded, alertable and testable; hence the check factory, with its notice silenced here.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", dg.SupersessionWarning)
+    daily_reports_freshness = dg.build_last_update_freshness_checks(
+        assets=[daily_reports],
+        lower_bound_delta=timedelta(days=1),
+        deadline_cron=DAILY_CRON,
+        timezone=TIMEZONE,
+    )
+    daily_reports_freshness_sensor = dg.build_sensor_for_freshness_checks(
+        freshness_checks=daily_reports_freshness, name="daily_reports_freshness_sensor"
+    )

@@ -18,7 +18,7 @@ from assets.outcomes import (
     delivery_outcomes_statuses_canonical,
 )
 from assets.partitions import daily_kst
-from assets.reports import daily_reports
+from assets.reports import daily_reports, daily_reports_freshness, daily_reports_freshness_sensor
 from pipelines.resources import (
     AnalyticsResource,
     Cafe24Resource,
@@ -27,6 +27,7 @@ from pipelines.resources import (
     SlackResource,
     WarehouseResource,
 )
+from pipelines.schedules import DAILY_JOB, daily_report_schedule
 from pipelines.sensors import INFOBANK_JOB, infobank_report_store_sensor
 from pipelines.settings import load_settings
 
@@ -40,6 +41,12 @@ def build_definitions() -> dg.Definitions:
     cafe24_job = dg.define_asset_job(CAFE24_JOB, selection=[cafe24_messages], partitions_def=daily_kst)
     infobank_job = dg.define_asset_job(INFOBANK_JOB, selection=[infobank_reports])
     outcomes_job = dg.define_asset_job(OUTCOMES_JOB, selection=[delivery_outcomes, daily_reports])
+    # The morning schedule's job: every asset, each run selecting the configured vendors' part of it.
+    daily_job = dg.define_asset_job(
+        DAILY_JOB,
+        selection=[cafe24_messages, infobank_reports, delivery_outcomes, daily_reports],
+        partitions_def=daily_kst,
+    )
     return dg.Definitions(
         assets=[cafe24_messages, infobank_reports, delivery_outcomes, daily_reports],
         asset_checks=[
@@ -53,9 +60,11 @@ def build_definitions() -> dg.Definitions:
             delivery_outcomes_no_final_went_back,
             delivery_outcomes_reconcile_with_ingestion,
             delivery_outcomes_codes_mapped,
+            *daily_reports_freshness,
         ],
-        jobs=[cafe24_job, infobank_job, outcomes_job],
-        sensors=[infobank_report_store_sensor],
+        jobs=[cafe24_job, infobank_job, outcomes_job, daily_job],
+        schedules=[daily_report_schedule],
+        sensors=[infobank_report_store_sensor, daily_reports_freshness_sensor],
         resources={
             "warehouse": WarehouseResource(
                 database=str(settings.warehouse_path), memory_limit=settings.warehouse_memory_limit

@@ -35,7 +35,7 @@ def test_a_run_prints_a_summary_and_exits_zero(environment, simulator, capsys, t
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
     out = capsys.readouterr().out
     assert "rows_new" in out and "12" in out
-    assert "checks: 8 of 8 passed" in out  # Cafe24 3, delivery_outcomes 5
+    assert "checks: 9 of 9 passed" in out  # Cafe24 3, delivery_outcomes 5, daily_reports freshness 1
     assert str(tmp_path / "cli.duckdb") in out
 
 
@@ -52,7 +52,7 @@ def test_infobank_reports_are_ingested_next_to_cafe24(environment, simulator, ca
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
     out = capsys.readouterr().out
     assert "infobank_reports:" in out and "cafe24_messages:" in out and "delivery_outcomes:" in out
-    assert "checks: 10 of 10 passed" in out
+    assert "checks: 11 of 11 passed" in out
 
 
 def test_a_wrong_secure_key_fails_with_one_clear_line_without_the_secret(environment, simulator, capfd):

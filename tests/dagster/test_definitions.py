@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.definitions import CAFE24_JOB, OUTCOMES_JOB, defs
+from pipelines.schedules import DAILY_JOB
 from pipelines.sensors import INFOBANK_JOB
 
 
@@ -21,10 +22,15 @@ def test_the_code_location_has_the_expected_assets_checks_jobs_and_sensors():
         "delivery_outcomes_no_final_went_back",
         "delivery_outcomes_reconcile_with_ingestion",
         "delivery_outcomes_codes_mapped",
+        "freshness_check",  # on daily_reports
     }
-    for job in (CAFE24_JOB, INFOBANK_JOB, OUTCOMES_JOB):
+    for job in (CAFE24_JOB, INFOBANK_JOB, OUTCOMES_JOB, DAILY_JOB):
         assert defs.resolve_job_def(job) is not None
-    assert [sensor.name for sensor in defs.sensors] == ["infobank_report_store_sensor"]
+    assert [schedule.name for schedule in defs.schedules] == ["daily_report_schedule"]
+    assert [sensor.name for sensor in defs.sensors] == [
+        "infobank_report_store_sensor",
+        "daily_reports_freshness_sensor",
+    ]
 
 
 def test_cafe24_messages_is_daily_in_seoul_and_backfills_in_one_run():

@@ -1,0 +1,48 @@
+"""The morning schedule: at 06:00 KST, yesterday's data, the lookback days, and the reports built on them."""
+
+from datetime import date, timedelta
+
+import dagster as dg
+
+from assets.partitions import range_tags
+from pipelines.kst import KST
+from pipelines.settings import Settings, load_settings
+
+DAILY_JOB = "daily_pipeline"
+DAILY_CRON = "0 6 * * *"
+TIMEZONE = "Asia/Seoul"
+# Assets run every morning after the vendors' own: the outcomes and the reports built on them.
+DOWNSTREAM_ASSETS = ("delivery_outcomes", "daily_reports")
+
+
+def morning_run_request(settings: Settings, yesterday: date) -> dg.RunRequest | dg.SkipReason:
+    """The run for the morning after `yesterday`: Cafe24 for yesterday and the lookback days before it (in
+    one partition-range run), whatever is new in the Infobank store, then everything built on them.
+    Vendors that are not configured are left out."""
+    assets: list[str] = []
+    tags: dict[str, str] = {}
+    if settings.cafe24 is not None:
+        assets.append("cafe24_messages")
+        tags = range_tags(yesterday - timedelta(days=settings.cafe24_lookback_days), yesterday)
+    if settings.infobank_reports_dir is not None:
+        assets.append("infobank_reports")
+    if not assets:
+        return dg.SkipReason("no vendor is configured (see .env.example)")
+    return dg.RunRequest(
+        run_key=f"morning-{yesterday.isoformat()}",
+        asset_selection=[dg.AssetKey(name) for name in (*assets, *DOWNSTREAM_ASSETS)],
+        tags=tags,
+    )
+
+
+@dg.schedule(
+    cron_schedule=DAILY_CRON,
+    execution_timezone=TIMEZONE,
+    job_name=DAILY_JOB,
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
+def daily_report_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    """Every day at 06:00 KST: yesterday's partition, the CAFE24_LOOKBACK_DAYS before it (statuses and
+    refunds still settle there), the Infobank reports stored since the last run, and the reports."""
+    scheduled_day = context.scheduled_execution_time.astimezone(KST).date()
+    return morning_run_request(load_settings(), scheduled_day - timedelta(days=1))
