@@ -8,9 +8,11 @@ import dagster as dg
 from assets.outcomes import OutcomesConfig, delivery_outcomes
 from pipelines.exports import export_report_day
 from pipelines.kst import KST
+from pipelines.notify import NotificationError, notify_slack
 from pipelines.reports import build_daily_reports
-from pipelines.resources import ExportsResource, WarehouseResource
+from pipelines.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.schedules import DAILY_CRON, TIMEZONE
+from pipelines.warehouse import Warehouse
 
 
 @dg.asset(deps=[delivery_outcomes], group_name="reports", kinds={"duckdb"}, pool="warehouse")
@@ -19,25 +21,51 @@ def daily_reports(
     config: OutcomesConfig,
     warehouse: WarehouseResource,
     exports: ExportsResource,
+    slack: SlackResource,
 ) -> dg.MaterializeResult:
     """report_delivery_daily, report_failure_reasons_daily, report_refunds_daily and report_billing_daily:
     what analysts chart, finance reconciles and operations reads each morning. Only the days whose outcomes
     changed (or whose refund window just closed) are rebuilt, and exported as CSV and Parquet under
-    SMS_OUTPUT_DIR/<day>/."""
+    SMS_OUTPUT_DIR/<day>/. When a Slack webhook is configured, the latest complete day's headline and the
+    week's finance findings are posted once per day."""
+    now = datetime.now(KST)
     with warehouse.open() as wh:
-        built = build_daily_reports(wh, datetime.now(KST), config.settle_hours)
+        built = build_daily_reports(wh, now, config.settle_hours)
         days = built.pop("days")
         files = [path for day in days for path in export_report_day(wh, exports.folder(), day)]
-        headline = wh.records("reports/headline")
+        latest_day = wh.rows("reports/latest_complete_day")[0][0]
+        headline = wh.records("reports/headline", day=latest_day)
+        slack_state = _post_morning_message(context, wh, slack, exports, now)
     context.log.info(f"daily_reports: {len(days)} days rebuilt, {len(files)} files written")
     return dg.MaterializeResult(
         metadata={
             **built,
             "files_written": len(files),
             "output_dir": str(exports.folder().resolve()),
+            "headline_day": str(latest_day),
             "headline": dg.MetadataValue.md(_markdown(headline)),
+            "slack": slack_state,
         }
     )
+
+
+def _post_morning_message(
+    context: dg.AssetExecutionContext,
+    wh: Warehouse,
+    slack: SlackResource,
+    exports: ExportsResource,
+    now: datetime,
+) -> str:
+    """Post the due morning message; a failed post is logged and retried by the next run, and does not
+    fail the reports, which are built and committed by then."""
+    if not slack.webhook_url:
+        return "not configured"
+    try:
+        posted = notify_slack(wh, slack.webhook_url, now, exports.folder(), slack.timeout_seconds)
+    except NotificationError as error:
+        context.log.warning(f"daily_reports: the morning message was not posted: {error}")
+        return f"not posted: {error}"
+    return f"posted the headline of {posted.day}" if posted else "nothing due (already posted)"
 
 
 def _markdown(rows: list[dict]) -> str:

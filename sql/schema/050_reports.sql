@@ -116,3 +116,13 @@ COMMENT ON COLUMN report_builds.built_at IS 'When the reports were rebuilt.';
 COMMENT ON COLUMN report_builds.outcomes_through IS 'The latest outcome_builds.built_at included.';
 COMMENT ON COLUMN report_builds.days_rebuilt IS 'KST days rebuilt.';
 COMMENT ON COLUMN report_builds.price_book_digest IS 'MD5 of the price book used: when the price book changes, every day is rebuilt.';
+
+CREATE TABLE IF NOT EXISTS report_notifications (
+    day DATE NOT NULL,
+    channel VARCHAR NOT NULL,
+    posted_at TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE report_notifications IS 'Morning messages posted (the day''s headline and the week''s findings), so each day is posted once.';
+COMMENT ON COLUMN report_notifications.day IS 'The KST day the headline was about.';
+COMMENT ON COLUMN report_notifications.channel IS 'Where it went: slack.';
+COMMENT ON COLUMN report_notifications.posted_at IS 'When it was posted.';

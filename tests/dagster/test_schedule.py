@@ -9,7 +9,7 @@ from dagster._core.test_utils import freeze_time  # Dagster's own clock, which t
 from assets.reports import daily_reports, daily_reports_freshness
 from pipelines.definitions import build_definitions
 from pipelines.kst import KST
-from pipelines.resources import ExportsResource, WarehouseResource
+from pipelines.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.schedules import DAILY_JOB, daily_report_schedule, morning_run_request
 from pipelines.settings import load_settings
 from tests.conftest import ACCOUNT, DAY, SECRET, sms
@@ -107,6 +107,7 @@ def test_the_freshness_check_flags_reports_more_than_a_day_late(tmp_path):
     resources = {
         "warehouse": WarehouseResource(database=str(tmp_path / "warehouse.duckdb")),
         "exports": ExportsResource(output_dir=str(tmp_path / "out")),
+        "slack": SlackResource(),
     }
     with dg.DagsterInstance.ephemeral() as instance:
         with freeze_time(MORNING + timedelta(minutes=10)):
