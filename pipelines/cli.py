@@ -55,7 +55,10 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
             print(f"  FAILED {name}")
     print(f"\nwarehouse: {settings.warehouse_path.resolve()}")
     if "daily_reports" in summary.materialized:
-        print(f"reports:   {settings.output_dir.resolve()}/<YYYY-MM-DD>/ (CSV and Parquet per report table)")
+        print(
+            f"reports:   {settings.output_dir.resolve()}/<YYYY-MM-DD>/ "
+            "(daily_report.html, and CSV and Parquet per report table)"
+        )
 
 
 def _run(start: date, end: date) -> int:
@@ -96,14 +99,30 @@ def _demo(days: int) -> int:
 
 
 def _print_outcomes(first_day: date, last_day: date) -> None:
-    """The warehouse's view of the range: messages per vendor and type by outcome, from delivery_outcomes."""
+    """The warehouse's view of the range: messages per vendor and type by outcome, from delivery_outcomes,
+    then the headline of the latest complete day and where its daily report is."""
     settings = load_settings()
     with WarehouseResource(database=str(settings.warehouse_path)).open() as warehouse:
-        rows = warehouse.records("summaries/outcomes_by_vendor", first_day=first_day, last_day=last_day)
+        outcomes = warehouse.records("summaries/outcomes_by_vendor", first_day=first_day, last_day=last_day)
+        day = warehouse.rows("reports/latest_complete_day")[0][0]
+        headline = warehouse.records("reports/headline", day=day) if day else []
     print(f"\ndelivery_outcomes {first_day}..{last_day}:")
-    widths = (
-        {name: max(len(name), *(len(str(row[name])) for row in rows)) for name in rows[0]} if rows else {}
-    )
+    _print_table(outcomes)
+    if day is None:
+        return
+    print(f"\nheadline of {day} (KST):")
+    _print_table(headline)
+    report = settings.output_dir / day.isoformat() / "daily_report.html"
+    if report.exists():
+        print(f"\ndaily report: {report.resolve()}")
+
+
+def _print_table(rows: list[dict]) -> None:
+    """Rows as right-aligned columns under their names."""
+    if not rows:
+        print("  (no rows)")
+        return
+    widths = {name: max(len(name), *(len(str(row[name])) for row in rows)) for name in rows[0]}
     print("  " + "  ".join(f"{name:>{width}}" for name, width in widths.items()))
     for row in rows:
         print("  " + "  ".join(f"{row[name]!s:>{width}}" for name, width in widths.items()))
