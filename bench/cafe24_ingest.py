@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from multiprocessing import Queue
 from pathlib import Path
 
-import requests
+import urllib3
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -82,9 +82,10 @@ def run_pipeline(url: str, days: int, concurrency: int, results: Queue) -> None:
 
 
 def run_bare_loop(url: str, days: int, results: Queue) -> None:
-    """Fetch and parse every page of every window, one after another: no retries, no warehouse."""
+    """Fetch and parse every page of every window, one after another, over the same HTTP library as the
+    client (urllib3): no retries, no warehouse."""
     first_day = LAST_DAY - timedelta(days=days - 1)
-    session, rows, requests_made = requests.Session(), 0, 0
+    http, rows, requests_made = urllib3.PoolManager(), 0, 0
     cpu, wall = time.process_time(), time.perf_counter()
     for window in windows_for_range(first_day, LAST_DAY):
         for sms_type in SmsType:
@@ -92,7 +93,8 @@ def run_bare_loop(url: str, days: int, results: Queue) -> None:
             while True:
                 form = {"user_id": ACCOUNT, "secure": SECURE, "smsType": sms_type.value,
                         **window.form_fields(), "startNo": str(start), "displayNo": "50"}  # fmt: skip
-                page = parse_answer(session.post(url, data=form, timeout=30).content)
+                answer = http.request("POST", url, fields=form, encode_multipart=False, timeout=30)
+                page = parse_answer(answer.data)
                 requests_made += 1
                 rows += len(page.records)
                 start += 50
