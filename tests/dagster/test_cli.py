@@ -11,6 +11,8 @@ def environment(monkeypatch, simulator, tmp_path):
     for name in ("CAFE24_SMS_LIST_URL", "CAFE24_SMS_USER_ID", "CAFE24_SMS_SECURE", "INFOBANK_REPORTS_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SMS_WAREHOUSE", str(tmp_path / "cli.duckdb"))
+    monkeypatch.setenv("SMS_OUTPUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setenv("SMS_ANALYTICS_DIR", str(tmp_path / "analytics"))
     monkeypatch.setenv("CAFE24_LOOKBACK_DAYS", "0")
     return monkeypatch
 
