@@ -17,6 +17,7 @@ DEMO_WAREHOUSE = "data/demo.duckdb"
 DEMO_OUTPUT_DIR = "out/demo"
 DEMO_ACCOUNT = "demo"
 DEMO_REPORTS_DIR = "data/demo-infobank-reports"
+DEMO_ANALYTICS_DIR = "data/demo-analytics"
 
 
 def _day(text: str) -> date:
@@ -59,6 +60,10 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
             f"reports:   {settings.output_dir.resolve()}/<YYYY-MM-DD>/ "
             "(daily_report.html, and CSV and Parquet per report table)"
         )
+    if "analytics_copy" in summary.materialized:
+        print(
+            f"analysts:  {summary.materialized['analytics_copy']['path']} (read-only copy, docs/analytics.md)"
+        )
 
 
 def _run(start: date, end: date) -> int:
@@ -88,6 +93,7 @@ def _demo(days: int) -> int:
                 "CAFE24_SMS_SECURE": secure,
                 "SMS_WAREHOUSE": os.environ.get("SMS_WAREHOUSE", DEMO_WAREHOUSE),
                 "SMS_OUTPUT_DIR": os.environ.get("SMS_OUTPUT_DIR", DEMO_OUTPUT_DIR),
+                "SMS_ANALYTICS_DIR": os.environ.get("SMS_ANALYTICS_DIR", DEMO_ANALYTICS_DIR),
                 "INFOBANK_REPORTS_DIR": str(reports_dir),
             }
         )

@@ -18,6 +18,7 @@ from assets.outcomes import (
     delivery_outcomes_statuses_canonical,
 )
 from assets.partitions import daily_kst
+from assets.publish import analytics_copy
 from assets.reports import daily_reports, daily_reports_freshness, daily_reports_freshness_sensor
 from pipelines.resources import (
     AnalyticsResource,
@@ -40,15 +41,17 @@ def build_definitions() -> dg.Definitions:
     settings = load_settings()
     cafe24_job = dg.define_asset_job(CAFE24_JOB, selection=[cafe24_messages], partitions_def=daily_kst)
     infobank_job = dg.define_asset_job(INFOBANK_JOB, selection=[infobank_reports])
-    outcomes_job = dg.define_asset_job(OUTCOMES_JOB, selection=[delivery_outcomes, daily_reports])
+    outcomes_job = dg.define_asset_job(
+        OUTCOMES_JOB, selection=[delivery_outcomes, daily_reports, analytics_copy]
+    )
     # The morning schedule's job: every asset, each run selecting the configured vendors' part of it.
     daily_job = dg.define_asset_job(
         DAILY_JOB,
-        selection=[cafe24_messages, infobank_reports, delivery_outcomes, daily_reports],
+        selection=[cafe24_messages, infobank_reports, delivery_outcomes, daily_reports, analytics_copy],
         partitions_def=daily_kst,
     )
     return dg.Definitions(
-        assets=[cafe24_messages, infobank_reports, delivery_outcomes, daily_reports],
+        assets=[cafe24_messages, infobank_reports, delivery_outcomes, daily_reports, analytics_copy],
         asset_checks=[
             cafe24_message_keys_unique,
             cafe24_no_final_status_went_back,

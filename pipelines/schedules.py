@@ -11,8 +11,8 @@ from pipelines.settings import Settings, load_settings
 DAILY_JOB = "daily_pipeline"
 DAILY_CRON = "0 6 * * *"
 TIMEZONE = "Asia/Seoul"
-# Assets run every morning after the vendors' own: the outcomes and the reports built on them.
-DOWNSTREAM_ASSETS = ("delivery_outcomes", "daily_reports")
+# Assets run every morning after the vendors' own: outcomes, reports, and the analysts' published copy.
+DOWNSTREAM_ASSETS = ("delivery_outcomes", "daily_reports", "analytics_copy")
 
 
 def morning_run_request(settings: Settings, yesterday: date) -> dg.RunRequest | dg.SkipReason:

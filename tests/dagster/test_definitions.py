@@ -9,7 +9,13 @@ from pipelines.sensors import INFOBANK_JOB
 
 def test_the_code_location_has_the_expected_assets_checks_jobs_and_sensors():
     assets = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
-    assert assets == {"cafe24_messages", "infobank_reports", "delivery_outcomes", "daily_reports"}
+    assert assets == {
+        "cafe24_messages",
+        "infobank_reports",
+        "delivery_outcomes",
+        "daily_reports",
+        "analytics_copy",
+    }
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert checks == {
         "cafe24_message_keys_unique",

@@ -30,6 +30,7 @@ def vendors_env(monkeypatch, simulator, tmp_path):
         "INFOBANK_REPORTS_DIR": str(store),
         "SMS_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
         "SMS_OUTPUT_DIR": str(tmp_path / "out"),
+        "SMS_ANALYTICS_DIR": str(tmp_path / "analytics"),
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -52,6 +53,7 @@ def test_the_schedule_runs_at_six_in_seoul_for_yesterday_and_the_lookback_days(v
         "infobank_reports",
         "delivery_outcomes",
         "daily_reports",
+        "analytics_copy",
     }
 
 
@@ -63,6 +65,7 @@ def test_vendors_not_configured_are_left_out_of_the_morning_run():
         "infobank_reports",
         "delivery_outcomes",
         "daily_reports",
+        "analytics_copy",
     ]
     assert isinstance(morning_run_request(load_settings({}), DAY), dg.SkipReason)
 
@@ -80,7 +83,13 @@ def test_the_morning_run_ingests_yesterday_and_the_lookback_days_and_builds_the_
         )
     assert result.success
     materialized = {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
-    assert materialized == {"cafe24_messages", "infobank_reports", "delivery_outcomes", "daily_reports"}
+    assert materialized == {
+        "cafe24_messages",
+        "infobank_reports",
+        "delivery_outcomes",
+        "daily_reports",
+        "analytics_copy",
+    }
     with WarehouseResource(database=vendors_env["SMS_WAREHOUSE"]).open() as warehouse:
         rows = warehouse.connection.execute(
             "SELECT activity_date, sum(messages) FROM report_delivery_daily GROUP BY ALL ORDER BY ALL"

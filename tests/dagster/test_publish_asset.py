@@ -1,0 +1,44 @@
+"""Materialising analytics_copy through Dagster, after delivery_outcomes and daily_reports in the same run."""
+
+import dagster as dg
+
+from assets.outcomes import delivery_outcomes
+from assets.publish import analytics_copy
+from assets.reports import daily_reports
+from pipelines.cafe24.client import SmsListClient
+from pipelines.cafe24.ingest import ingest_cafe24
+from pipelines.publish import ANALYTICS_FILE, PUBLISHED_TABLES
+from pipelines.resources import AnalyticsResource, ExportsResource, SlackResource, WarehouseResource
+from tests.conftest import ACCOUNT, DAY, client_config, rows_on
+
+
+def test_analytics_copy_publishes_after_the_reports_and_says_what_it_wrote(
+    simulator, warehouse_path, tmp_path
+):
+    simulator.load(ACCOUNT, rows_on(DAY, 7))
+    with (
+        WarehouseResource(database=warehouse_path).open() as wh,
+        SmsListClient(client_config(simulator)) as sms,
+    ):
+        ingest_cafe24(sms, wh, DAY, DAY, lookback_days=0)
+    resources = {
+        "warehouse": WarehouseResource(database=warehouse_path),
+        "exports": ExportsResource(output_dir=str(tmp_path / "out")),
+        "analytics": AnalyticsResource(analytics_dir=str(tmp_path / "analytics")),
+        "slack": SlackResource(),  # no webhook: nothing is posted
+    }
+
+    first = dg.materialize([delivery_outcomes, daily_reports, analytics_copy], resources=resources)
+    second = dg.materialize([analytics_copy], resources=resources)  # its upstream already built
+
+    assert first.success and second.success
+    metadata = first.asset_materializations_for_node("analytics_copy")[0].metadata
+    assert metadata["path"].value == str((tmp_path / "analytics" / ANALYTICS_FILE).resolve())
+    assert metadata["messages"].value == 7
+    assert set(metadata["rows_by_table"].value) == set(PUBLISHED_TABLES)
+    assert metadata["rows_by_table"].value["report_delivery_daily"] == 1
+    assert (metadata["versions_removed"].value, metadata["versions_kept"].value) == ([], 1)
+    again = second.asset_materializations_for_node("analytics_copy")[0].metadata
+    assert again["version"].value != metadata["version"].value and again["versions_kept"].value == 2
+    versions = sorted(path.name for path in (tmp_path / "analytics" / "versions").iterdir())
+    assert versions == sorted([metadata["version"].value, again["version"].value])
