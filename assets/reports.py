@@ -1,7 +1,7 @@
 """Daily report tables: delivery, failure reasons, refunds and billing, per KST day."""
 
 import warnings
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import dagster as dg
 
@@ -43,9 +43,18 @@ def daily_reports(
             "files_written": len(files),
             "output_dir": str(exports.folder().resolve()),
             "headline_day": str(latest_day),
+            "daily_report": _report_path(exports, latest_day),
             "headline": dg.MetadataValue.md(_markdown(headline)),
             "slack": slack_state,
         }
+    )
+
+
+def _report_path(exports: ExportsResource, day: date | None) -> dg.MetadataValue:
+    """The HTML report of the headline's day, as a path the UI shows (or nothing yet)."""
+    path = exports.folder().resolve() / str(day) / "daily_report.html"
+    return (
+        dg.MetadataValue.path(str(path)) if day is not None and path.exists() else dg.MetadataValue.text("")
     )
 
 

@@ -32,6 +32,10 @@ def test_analytics_copy_publishes_after_the_reports_and_says_what_it_wrote(
     second = dg.materialize([analytics_copy], resources=resources)  # its upstream already built
 
     assert first.success and second.success
+    reports = first.asset_materializations_for_node("daily_reports")[0].metadata
+    report_file = tmp_path / "out" / str(DAY) / "daily_report.html"
+    assert reports["daily_report"].value == str(report_file.resolve()) and report_file.is_file()
+    assert reports["headline_day"].value == str(DAY) and "| cafe24 |" in reports["headline"].value
     metadata = first.asset_materializations_for_node("analytics_copy")[0].metadata
     assert metadata["path"].value == str((tmp_path / "analytics" / ANALYTICS_FILE).resolve())
     assert metadata["messages"].value == 7

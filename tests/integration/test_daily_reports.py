@@ -87,7 +87,7 @@ def test_each_rebuilt_day_is_exported_as_csv_with_a_bom_and_as_parquet(
     assert built["days"] == [DAY]
     written = export_report_day(warehouse, tmp_path / "out", DAY)
     assert sorted(path.name for path in written) == sorted(
-        f"{table}.{kind}" for table in REPORT_TABLES for kind in ("csv", "parquet")
+        [f"{table}.{kind}" for table in REPORT_TABLES for kind in ("csv", "parquet")] + ["daily_report.html"]
     )
     csv_bytes = (tmp_path / "out" / DAY.isoformat() / "report_delivery_daily.csv").read_bytes()
     assert csv_bytes.startswith(b"\xef\xbb\xbf") and b"cafe24" in csv_bytes

@@ -1,0 +1,61 @@
+"""daily_report.html in a real browser: it renders its charts, with no error and no request but its own."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from pipelines.exports import DAILY_REPORT, export_report_day
+from tests.conftest import DAY
+from tests.integration.test_report_page import build, load_traffic
+
+CHART_TITLES = [
+    "Delivery rate, last 30 days, by vendor",
+    "Failures by reason, on the day",
+    "Delivery by carrier, on the day",
+    "Refunds of failed messages, last 30 days (Cafe24)",
+    "Billed units, last 30 days, by vendor",
+]
+
+
+@pytest.fixture
+def report(simulator, client, warehouse, tmp_path) -> Path:
+    load_traffic(simulator, client, warehouse, tmp_path / "reports")
+    build(warehouse)
+    export_report_day(warehouse, tmp_path / "out", DAY)
+    return tmp_path / "out" / DAY.isoformat() / DAILY_REPORT
+
+
+def open_page(browser: Browser, path: Path) -> tuple[Page, list[str], list[str]]:
+    """The page opened in a fresh context, with every request it made and every error it reported."""
+    page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(path.as_uri(), wait_until="load")
+    return page, requests, errors
+
+
+def test_the_page_renders_its_charts_with_no_error_and_fetches_nothing(browser, report, tmp_path):
+    page, requests, errors = open_page(browser, report)
+    assert errors == []
+    assert requests == [report.as_uri()]
+    assert page.title() == "SMS daily report: 2026-10-03 (KST)"
+    assert page.locator("h1").inner_text() == "SMS daily report: 2026-10-03 (KST)"
+    assert page.locator("h2").all_inner_texts() == ["Headline", "Charts", "Finance findings"]
+    assert page.locator("#charts h3").all_inner_texts() == CHART_TITLES
+    headings = page.locator("h3").all_inner_texts()
+    for heading in ("cafe24", "infobank", "Refunds missing", "Refunds unexpected", "Billed failures"):
+        assert heading in headings
+    charts = page.locator("svg.chart")
+    assert charts.count() == 5
+    for chart in charts.all():
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 100
+        assert chart.locator("path").count() > 10  # axes, ticks and data, not an empty frame
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1100  # nothing wider than the window
+    page.screenshot(path=tmp_path / "daily_report.png", full_page=True)
+    assert (tmp_path / "daily_report.png").stat().st_size > 50_000
