@@ -11,6 +11,7 @@ from pathlib import Path
 from pipelines.resources import WarehouseResource
 from pipelines.run import PipelineError, RunSummary, default_range, run_pipeline
 from pipelines.settings import ConfigError, Settings, load_settings
+from pipelines.text_table import fixed_width
 
 DEMO_DAYS = 14
 DEMO_WAREHOUSE = "data/demo.duckdb"
@@ -113,25 +114,14 @@ def _print_outcomes(first_day: date, last_day: date) -> None:
         day = warehouse.rows("reports/latest_complete_day")[0][0]
         headline = warehouse.records("reports/headline", day=day) if day else []
     print(f"\ndelivery_outcomes {first_day}..{last_day}:")
-    _print_table(outcomes)
+    print(fixed_width(outcomes, indent="  "))
     if day is None:
         return
     print(f"\nheadline of {day} (KST):")
-    _print_table(headline)
+    print(fixed_width(headline, indent="  "))
     report = settings.output_dir / day.isoformat() / "daily_report.html"
     if report.exists():
         print(f"\ndaily report: {report.resolve()}")
-
-
-def _print_table(rows: list[dict]) -> None:
-    """Rows as right-aligned columns under their names."""
-    if not rows:
-        print("  (no rows)")
-        return
-    widths = {name: max(len(name), *(len(str(row[name])) for row in rows)) for name in rows[0]}
-    print("  " + "  ".join(f"{name:>{width}}" for name, width in widths.items()))
-    for row in rows:
-        print("  " + "  ".join(f"{row[name]!s:>{width}}" for name, width in widths.items()))
 
 
 def main(argv: list[str] | None = None) -> int:

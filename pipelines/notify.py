@@ -7,6 +7,7 @@ from typing import Any
 
 import requests
 
+from pipelines.text_table import fixed_width
 from pipelines.warehouse import Warehouse
 
 CHANNEL = "slack"
@@ -25,21 +26,6 @@ class Notification:
     payload: dict[str, Any]
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
-    """Rows as a fixed-width text table, for a code block (Slack has no tables)."""
-    if not rows:
-        return "(none)"
-    columns = list(rows[0])
-    widths = {c: max(len(c), *(len(_text(row[c])) for row in rows)) for c in columns}
-    lines = ["  ".join(f"{c:>{widths[c]}}" for c in columns)]
-    lines += ["  ".join(f"{_text(row[c]):>{widths[c]}}" for c in columns) for row in rows]
-    return "\n".join(lines)
-
-
-def _text(value: Any) -> str:
-    return "-" if value is None else str(value)
-
-
 def morning_message(
     day: date, headline: list[dict[str, Any]], findings: list[dict[str, Any]], report: Path | None
 ) -> dict[str, Any]:
@@ -48,11 +34,13 @@ def morning_message(
     verdict = f"{len(findings)} finance finding(s) this week" if findings else "no finance findings this week"
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"```{_table(headline)}```"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"```{fixed_width(headline)}```"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*Finance:* {verdict}"}},
     ]
     if findings:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"```{_table(findings)}```"}})
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"```{fixed_width(findings)}```"}}
+        )
     if report is not None:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"Report: `{report}`"}]})
     return {"text": f"{title}: {verdict}", "blocks": blocks}
