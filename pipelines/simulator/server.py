@@ -27,6 +27,7 @@ RESET_PATH = "/_sim/reset"
 FAULT_KINDS = frozenset(
     {"timeout", "reset", "http500", "http503", "code-100", "code0099", "truncated", "html"}
 )
+NO_FAULT = "none"  # queued to let requests through before the faults queued after it
 XML_CONTENT_TYPE = "text/xml; charset=UTF-8"
 HTML_CONTENT_TYPE = "text/html; charset=UTF-8"
 UNAVAILABLE_PAGE = "<html><body>Service Temporarily Unavailable</body></html>"
@@ -116,8 +117,8 @@ class Cafe24Simulator:
 
     def inject(self, kind: str, times: int = 1) -> None:
         """Apply fault `kind` to the next `times` sms_list requests, after any already queued."""
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault {kind!r}; expected one of {sorted(FAULT_KINDS)}")
+        if kind not in FAULT_KINDS | {NO_FAULT}:
+            raise ValueError(f"unknown fault {kind!r}; expected {NO_FAULT!r} or one of {sorted(FAULT_KINDS)}")
         with self._lock:
             self._faults.extend([kind] * times)
 
@@ -199,7 +200,7 @@ class Cafe24Simulator:
             self._requests += 1
             self._request_log.append({name: value for name, value in fields.items() if name != "secure"})
             fault = self._faults.popleft() if self._faults else None
-            return self._requests, fault
+            return self._requests, None if fault == NO_FAULT else fault
 
     def _answer(self, fields: Mapping[str, str], number: int) -> str:
         """The XML for request `number`, then the additions promised after it."""

@@ -75,6 +75,18 @@ def test_persistent_faults_fail_loudly_after_the_attempt_budget(simulator):
     assert simulator.requests == 3
 
 
+def test_a_later_page_gets_the_same_attempt_budget_as_the_first(simulator):
+    simulator.load(ACCOUNT, rows_on(DAY, 120))  # three pages: the first, then two fetched concurrently
+    simulator.inject("none")
+    simulator.inject("http500", times=10)
+    with (
+        SmsListClient(client_config(simulator, max_attempts=3, concurrency=1)) as client,
+        pytest.raises(Cafe24UnavailableError, match="startNo 50\\) after 3 attempts; last fault: HTTP 500"),
+    ):
+        client.fetch_window(Window.day(DAY), SmsType.SMS)
+    assert simulator.requests == 1 + 2 + 2  # the first page; both pages' first requests; page 2's retries
+
+
 def test_a_wrong_secure_key_stops_at_once_without_showing_it(simulator):
     with (
         SmsListClient(client_config(simulator, secure="wrong-" + SECRET)) as client,
