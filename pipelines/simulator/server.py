@@ -286,22 +286,26 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _sms_list(self, fields: dict[str, str]) -> None:
         simulator = self.server.simulator
+        received_at = time.perf_counter()
         number, fault = simulator._receive(fields)
-        if simulator.latency > 0:
-            time.sleep(simulator.latency)
+        text = None
+        if fault in (None, "timeout", "truncated"):
+            text = simulator._answer(fields, number)
+        else:
+            simulator._answered(number)
+        # The answer leaves `latency` seconds after the request came in, however long it took to compute:
+        # a vendor's latency includes its own work, and the simulator's should not be added on top.
+        time.sleep(max(0.0, simulator.latency - (time.perf_counter() - received_at)))
         if fault == "timeout":
             time.sleep(simulator.timeout_delay)
         if fault == "reset":
-            simulator._answered(number)
             self.close_connection = True
             return
-        if fault in (None, "timeout", "truncated"):
-            text = simulator._answer(fields, number)
+        if text is not None:
             if fault == "truncated":
                 text = text[: len(text) // 2]
             self._send(200, text.encode("utf-8"), XML_CONTENT_TYPE)
             return
-        simulator._answered(number)
         status, text, content_type, headers = _FAULT_ANSWERS[fault]
         self._send(status, text.encode("utf-8"), content_type, headers)
 
