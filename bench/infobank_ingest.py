@@ -3,7 +3,9 @@
 The pipeline's ingestion (DuckDB reading and parsing the files in SQL) and a baseline that parses each
 line with urllib.parse.parse_qsl (json.loads for .jsonl) into a pandas DataFrame run on the same store in
 the same run, each in its own process so each peak memory is its own. Prints lines/s, wall time and
-peak memory. Targets (issue 3): at least 500,000 lines/s, at least 7x the baseline, peak under 2 GiB.
+peak memory, and the load average around them (the machine's two cores are shared). Targets (issue 3):
+at least 500,000 lines/s, at least 7x the baseline, peak under 2 GiB. Where the time goes, statement by
+statement: docs/infobank-ingestion.md.
 
     .venv/bin/python bench/infobank_ingest.py [--days 28] [--per-day 119200]
 """
@@ -11,6 +13,7 @@ peak memory. Targets (issue 3): at least 500,000 lines/s, at least 7x the baseli
 import argparse
 import gzip
 import json
+import os
 import sys
 import tempfile
 import time
@@ -91,8 +94,14 @@ def main() -> int:
         size = sum(p.stat().st_size for p in Path(folder).iterdir()) / 2**20
         print(f"store: {truth.lines:,} lines in {len(truth.files)} files, {size:,.0f} MiB "
               f"(generated in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+        # Two cores shared with other work: the load average says how much of them each run had.
+        loads = [os.getloadavg()]
         ours = in_child(run_pipeline, folder)
+        loads.append(os.getloadavg())
         base = in_child(run_baseline, folder)
+        loads.append(os.getloadavg())
+    print("load average (1, 5, 15 min) before the pipeline, after it, after the baseline: "
+          + ", ".join(" ".join(f"{v:.2f}" for v in load) for load in loads))  # fmt: skip
     for name, figures in (("pipeline (DuckDB SQL)", ours), ("baseline (parse_qsl+pandas)", base)):
         per_second = figures["lines"] / figures["wall"]
         print(f"{name:<28} lines {figures['lines']:>10,}  wall {figures['wall']:7.2f} s  "

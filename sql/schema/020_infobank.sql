@@ -59,10 +59,12 @@ CREATE TABLE IF NOT EXISTS infobank_reports (
     is_retry BOOLEAN NOT NULL,
     known_code BOOLEAN NOT NULL,
     known_network BOOLEAN NOT NULL,
-    raw VARCHAR NOT NULL,
     load_id VARCHAR NOT NULL
 );
-COMMENT ON TABLE infobank_reports IS 'Every valid Infobank delivery report line, as received, retries included (flagged is_retry).';
+-- Warehouses made before the raw text of accepted reports was dropped (source_file and line_number trace
+-- every report to its stored line; quarantined lines keep theirs): drop the column, once.
+ALTER TABLE infobank_reports DROP COLUMN IF EXISTS raw;
+COMMENT ON TABLE infobank_reports IS 'Every valid Infobank delivery report line, parsed, retries included (flagged is_retry); source_file and line_number lead back to the stored line.';
 COMMENT ON COLUMN infobank_reports.source_file IS 'File the line came from, relative to INFOBANK_REPORTS_DIR.';
 COMMENT ON COLUMN infobank_reports.line_number IS 'Line number in that file (1-based, blank lines counted).';
 COMMENT ON COLUMN infobank_reports.received_at IS 'When the report was received (the line''s timestamp); NULL when the file format has none.';
@@ -82,7 +84,6 @@ COMMENT ON COLUMN infobank_reports.report_fingerprint IS 'MD5 (as a 128-bit numb
 COMMENT ON COLUMN infobank_reports.is_retry IS 'True when an earlier line held the same report (Infobank resent it); never counted as a new message.';
 COMMENT ON COLUMN infobank_reports.known_code IS 'False when err_code is not in the vendor''s code list (kept, counted, flagged).';
 COMMENT ON COLUMN infobank_reports.known_network IS 'False when network is not in mobile_networks (kept, counted, flagged).';
-COMMENT ON COLUMN infobank_reports.raw IS 'The line exactly as stored.';
 COMMENT ON COLUMN infobank_reports.load_id IS 'The load that read the line (infobank_file_loads).';
 
 CREATE TABLE IF NOT EXISTS infobank_quarantine (

@@ -2,13 +2,17 @@
 
 import gzip
 import json
+import random
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipelines.infobank.ingest import ingest_infobank
 from pipelines.kst import KST
+from pipelines.resources import WarehouseResource
 
 DELIVERED = "msgid=00000123&to=1093446280&to_country=82&ref=AA1&network=45008&rescnt=1&err_code=1000" + (
     "&sent_date=20261101140641"
@@ -162,3 +166,138 @@ def test_a_load_that_fails_commits_nothing_and_the_rerun_reads_everything(tmp_pa
 def test_a_missing_folder_is_a_clear_error(tmp_path, warehouse):
     with pytest.raises(FileNotFoundError, match="INFOBANK_REPORTS_DIR"):
         ingest_infobank(warehouse, tmp_path / "nowhere")
+
+
+def test_one_report_written_in_every_shape_is_read_as_one_report(tmp_path, warehouse):
+    # Most query strings are read as JSON objects (fast); those that cannot be (a part without "=", a
+    # value holding "=", a quote or a backslash) are read by string search. Both must read the same report.
+    report = "msgid=9&to=1012&to_country=82&err_code=1000&rescnt=1"
+    queries = [
+        report,
+        f"{report}&flag",  # a part without "="
+        f"x=a=b&{report}",  # a value holding "="
+        f'{report}&note=say"hi"',  # a quote
+        f"{report}&path=a\\b",  # a backslash
+        f"msgid=9&{report}&msgid=7",  # a name twice: its first value counts
+        f"msgid=9&{report}&msgid=7&flag",  # the same, read by string search
+        report.replace("msgid=9", "msgid=%209").replace("to=1012", "to=10%312"),  # URL-encoded
+        report.replace("msgid=9", "msgid=9\u00a0"),  # a no-break space is trimmed like a space
+        report.replace("msgid=9", "msgid=+9+"),  # "+" is a space, when the line is encoded
+    ]
+    write(tmp_path, "a.txt", [f"?{query}" for query in queries])
+    payload = {"msgid": "9", "to": "1012", "to_country": "82", "err_code": "1000", "rescnt": "1"}
+    write(
+        tmp_path,
+        "b.jsonl",
+        [
+            json.dumps(payload),
+            json.dumps(payload, separators=(",", ":")),
+            json.dumps({**payload, "rescnt": 1}),  # a number is read as its text
+            json.dumps({**payload, "msgid": "\u00a09"}),  # escaped no-break space, trimmed
+            json.dumps({**payload, "msgid": " 9 "}, separators=(",", ":")),
+        ],
+    )
+    stats = ingest_infobank(warehouse, tmp_path)
+    assert (stats.lines_read, stats.quarantined) == (15, 0)
+    assert (stats.reports_accepted, stats.retries) == (1, 14)
+    assert query(warehouse, "SELECT DISTINCT msgid, to_number, rescnt FROM infobank_reports") == [
+        ("9", "1012", 1)
+    ]
+
+
+def test_a_gzip_file_that_is_not_utf8_fails_the_load_naming_the_stored_file(tmp_path, warehouse, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    write(folder, "a.log.gz", [f"2026-11-01T14:06:45+09:00\t?{DELIVERED}"])
+    (folder / "b.txt.gz").write_bytes(gzip.compress(b"msgid=5&err_code=1000\n\xff\xfe not utf-8\n"))
+    with pytest.raises(Exception, match=r"(?i)unicode|utf") as failure:
+        ingest_infobank(warehouse, folder)
+    assert str(folder / "b.txt.gz") in str(failure.value)
+    assert query(warehouse, "SELECT count(*) FROM infobank_reports") == [(0,)]
+    assert list(scratch.iterdir()) == []  # decompressed copies are removed, failure or not
+    (folder / "b.txt.gz").write_bytes(gzip.compress(b"msgid=5&err_code=1000\n"))
+    assert ingest_infobank(warehouse, folder).reports_accepted == 2
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_gzip_file_that_is_not_sound_fails_the_load_as_duckdb_reads_it(tmp_path, warehouse):
+    write(tmp_path, "a.txt", [DELIVERED])
+    (tmp_path / "b.log.gz").write_bytes(b"")  # created, not written yet
+    with pytest.raises(Exception, match=r"b\.log\.gz"):
+        ingest_infobank(warehouse, tmp_path)
+    (tmp_path / "b.log.gz").write_bytes(gzip.compress(DELIVERED.encode() + b"\n")[:20])  # cut short
+    with pytest.raises(Exception, match=r"b\.log\.gz"):
+        ingest_infobank(warehouse, tmp_path)
+    assert query(warehouse, "SELECT count(*) FROM infobank_reports") == [(0,)]
+
+
+def test_a_warehouse_made_when_reports_kept_their_raw_line_keeps_its_reports(tmp_path, warehouse_path):
+    """Accepted reports no longer keep their raw line (source_file and line_number lead back to it): applying
+    the schema to a warehouse made before drops the column and keeps every row."""
+    old = duckdb.connect(warehouse_path)
+    old.execute(OLD_INFOBANK_REPORTS)
+    old.execute(OLD_REPORT_OF_DELIVERED, {"raw": DELIVERED})
+    old.close()
+    with WarehouseResource(database=warehouse_path).open() as warehouse:
+        columns = query(
+            warehouse, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'infobank_reports'"
+        )
+        assert ("raw",) not in columns and len(columns) == 20
+        assert query(warehouse, "SELECT msgid, line_number, load_id FROM infobank_reports") == [
+            ("00000123", 1, "old-load")
+        ]
+        write(tmp_path, "b.txt", [DELIVERED])  # the same report again, in a new file: a resend
+        stats = ingest_infobank(warehouse, tmp_path)
+        assert (stats.reports_accepted, stats.retries) == (0, 1)
+        assert query(warehouse, "SELECT report_count, retry_count, billed_units FROM infobank_messages") == [
+            (2, 1, 1)
+        ]
+
+
+# infobank_reports as it was made before the raw line of accepted reports was dropped, and DELIVERED in it.
+OLD_INFOBANK_REPORTS = """
+CREATE TABLE infobank_reports (
+    source_file VARCHAR NOT NULL, line_number BIGINT NOT NULL, received_at TIMESTAMPTZ,
+    msgid VARCHAR NOT NULL, to_number VARCHAR, to_country VARCHAR, ref VARCHAR, network VARCHAR,
+    carrier VARCHAR, err_code VARCHAR NOT NULL, rescnt INTEGER, sent_date VARCHAR, sent_at TIMESTAMPTZ,
+    rslt_type VARCHAR, is_final BOOLEAN NOT NULL, report_fingerprint UHUGEINT NOT NULL,
+    is_retry BOOLEAN NOT NULL, known_code BOOLEAN NOT NULL, known_network BOOLEAN NOT NULL,
+    raw VARCHAR NOT NULL, load_id VARCHAR NOT NULL
+)
+"""
+OLD_REPORT_OF_DELIVERED = """
+INSERT INTO infobank_reports VALUES (
+    'a.txt', 1, NULL, '00000123', '1093446280', '82', 'AA1', '45008', 'KT', '1000', 1, '20261101140641',
+    TIMESTAMPTZ '2026-11-01 14:06:41+09', NULL, true,
+    md5_number(concat_ws(chr(31), '00000123', '1093446280', '82', 'AA1', '45008', '1', '1000',
+                         '20261101140641', '')),
+    false, true, true, $raw, 'old-load'
+)
+"""
+
+
+def test_every_line_number_is_the_line_of_its_file_in_a_load_of_many_files(tmp_path, warehouse):
+    # Twenty files of a few thousand lines, every third JSON: enough for DuckDB to have returned the last
+    # lines of some files after all the others when asked whether each line's file held JSON the wrong way.
+    draw = random.Random(1).randint
+    for number in range(20):
+        is_json = number % 3 == 2
+        lines = []
+        for line in range(1, draw(3000, 6000) + 1):
+            msgid = f"{number:02d}{line:06d}"
+            if is_json:
+                lines.append(json.dumps({"msgid": msgid, "err_code": "1000", "pad": "x" * draw(20, 120)}))
+            else:
+                lines.append(f"?msgid={msgid}&err_code=1000&pad={'x' * draw(20, 120)}")
+        write(tmp_path, f"r{number:02d}.{'jsonl' if is_json else 'log'}", lines)
+    stats = ingest_infobank(warehouse, tmp_path)
+    assert stats.reports_accepted == stats.lines_read > 60_000
+    misplaced = query(
+        warehouse,
+        "SELECT count(*) FROM infobank_reports "
+        "WHERE msgid <> substr(source_file, 2, 2) || lpad(line_number::VARCHAR, 6, '0')",
+    )
+    assert misplaced == [(0,)]

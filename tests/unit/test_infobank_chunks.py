@@ -1,6 +1,12 @@
-"""Cutting a batch of report files into chunks that fit in memory."""
+"""Cutting a batch of report files into chunks that fit in memory, and making each readable fast."""
 
-from pipelines.infobank.ingest import GZIP_EXPANSION, chunk_batch
+import gzip
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from pipelines.infobank.ingest import GZIP_EXPANSION, chunk_batch, readable_chunks
 
 
 def stored(name: str, size: int, compressed: bool = False) -> dict:
@@ -20,3 +26,43 @@ def test_compressed_files_weigh_what_they_hold_when_unpacked():
 
 def test_an_empty_batch_has_no_chunks():
     assert list(chunk_batch([], limit_bytes=10)) == []
+
+
+def packed(folder: Path, name: str, text: str) -> dict:
+    path = folder / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    return {"path": str(path), "source_file": name, "compressed": name.endswith(".gz")}
+
+
+def test_gzip_files_are_read_from_decompressed_copies_that_go_once_their_chunk_is_loaded(
+    tmp_path, monkeypatch
+):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    chunks = [
+        [packed(tmp_path, "a.log.gz", "a\n"), packed(tmp_path, "b.txt", "b\n")],
+        [packed(tmp_path, "c.gz", "c\n")],
+    ]
+    seen, copies = [], []
+    with readable_chunks(chunks) as ready:
+        for chunk, readable in ready:
+            assert [f["source_file"] for f in readable] == [f["source_file"] for f in chunk]
+            assert not any(Path(copy).exists() for copy in copies)  # the previous chunk's are gone
+            seen.append([Path(f["path"]).read_text() for f in readable])
+            copies += [f["path"] for f in readable if f["compressed"]]
+            for stored, read in zip(chunk, readable, strict=True):
+                assert read["path"].startswith(str(scratch)) if stored["compressed"] else read == stored
+    assert seen == [["a\n", "b\n"], ["c\n"]]
+    assert list(scratch.iterdir()) == []
+
+
+def test_decompressed_copies_go_when_loading_a_chunk_fails(tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    chunks = [[packed(tmp_path, f"{n}.log.gz", "x\n")] for n in range(3)]
+    with pytest.raises(RuntimeError), readable_chunks(chunks) as ready:
+        for _ in ready:
+            raise RuntimeError("the load failed")
+    assert list(scratch.iterdir()) == []
