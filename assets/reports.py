@@ -9,7 +9,7 @@ from assets.outcomes import OutcomesConfig, delivery_outcomes
 from pipelines.exports import export_report_day
 from pipelines.kst import KST
 from pipelines.notify import NotificationError, notify_slack
-from pipelines.reports import build_daily_reports
+from pipelines.reports import build_daily_reports, latest_headline
 from pipelines.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.schedules import DAILY_CRON, TIMEZONE
 from pipelines.warehouse import Warehouse
@@ -25,16 +25,15 @@ def daily_reports(
 ) -> dg.MaterializeResult:
     """report_delivery_daily, report_failure_reasons_daily, report_refunds_daily and report_billing_daily:
     what analysts chart, finance reconciles and operations reads each morning. Only the days whose outcomes
-    changed (or whose refund window just closed) are rebuilt, and exported as CSV and Parquet under
-    SMS_OUTPUT_DIR/<day>/. When a Slack webhook is configured, the latest complete day's headline and the
-    week's finance findings are posted once per day."""
+    changed (or whose refund window just closed) are rebuilt, and exported as CSV, Parquet and
+    daily_report.html under SMS_OUTPUT_DIR/<day>/. When a Slack webhook is configured, the latest complete
+    day's headline and the week's finance findings are posted once per day."""
     now = datetime.now(KST)
     with warehouse.open() as wh:
         built = build_daily_reports(wh, now, config.settle_hours)
         days = built.pop("days")
         files = [path for day in days for path in export_report_day(wh, exports.folder(), day)]
-        latest_day = wh.rows("reports/latest_complete_day")[0][0]
-        headline = wh.records("reports/headline", day=latest_day)
+        latest_day, headline = latest_headline(wh)
         slack_state = _post_morning_message(context, wh, slack, exports, now)
     context.log.info(f"daily_reports: {len(days)} days rebuilt, {len(files)} files written")
     return dg.MaterializeResult(

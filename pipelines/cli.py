@@ -8,6 +8,7 @@ import warnings
 from datetime import date
 from pathlib import Path
 
+from pipelines.reports import latest_headline
 from pipelines.resources import WarehouseResource
 from pipelines.run import PipelineError, RunSummary, default_range, run_pipeline
 from pipelines.settings import ConfigError, Settings, load_settings
@@ -111,8 +112,7 @@ def _print_outcomes(first_day: date, last_day: date) -> None:
     settings = load_settings()
     with WarehouseResource(database=str(settings.warehouse_path)).open() as warehouse:
         outcomes = warehouse.records("summaries/outcomes_by_vendor", first_day=first_day, last_day=last_day)
-        day = warehouse.rows("reports/latest_complete_day")[0][0]
-        headline = warehouse.records("reports/headline", day=day) if day else []
+        day, headline = latest_headline(warehouse)
     print(f"\ndelivery_outcomes {first_day}..{last_day}:")
     print(fixed_width(outcomes, indent="  "))
     if day is None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import requests
 
+from pipelines.reports import latest_headline
 from pipelines.text_table import fixed_width
 from pipelines.warehouse import Warehouse
 
@@ -59,10 +60,9 @@ def post_to_slack(webhook_url: str, payload: dict[str, Any], timeout_seconds: fl
 
 def due_notification(warehouse: Warehouse, output_dir: Path | None = None) -> Notification | None:
     """The message about the latest complete day, unless it was posted already (or there is none)."""
-    day = warehouse.rows("reports/latest_complete_day")[0][0]
+    day, headline = latest_headline(warehouse)
     if day is None or warehouse.rows("reports/notified", day=day, channel=CHANNEL)[0][0]:
         return None
-    headline = warehouse.records("reports/headline", day=day)
     findings = warehouse.records("reports/recent_findings", day=day)
     report = (output_dir / day.isoformat() / "daily_report.html").resolve() if output_dir else None
     shown = report if report is not None and report.exists() else None

@@ -16,3 +16,9 @@ def build_daily_reports(
         built = warehouse.records("reports/build", now=now, settle_hours=settle_hours)[0]
         days: list[date] = [day for (day,) in warehouse.rows("reports/days_rebuilt")]
     return {**built, "days": days}
+
+
+def latest_headline(warehouse: Warehouse) -> tuple[date | None, list[dict[str, Any]]]:
+    """The latest complete KST day with report rows, and its headline per vendor (None and no rows yet)."""
+    day = warehouse.rows("reports/latest_complete_day")[0][0]
+    return day, warehouse.records("reports/headline", day=day) if day is not None else []
