@@ -32,7 +32,14 @@ def daily_reports(
     with warehouse.open() as wh:
         built = build_daily_reports(wh, now, config.settle_hours)
         days = built.pop("days")
-        files = [path for day in days for path in export_report_day(wh, exports.folder(), day)]
+        # The reports were just built as of `now` with this settle window: the pages use the same.
+        files = [
+            path
+            for day in days
+            for path in export_report_day(
+                wh, exports.folder(), day, now=now, settle_hours=config.settle_hours
+            )
+        ]
         latest_day, headline = latest_headline(wh)
         slack_state = _post_morning_message(context, wh, slack, exports, now)
     context.log.info(f"daily_reports: {len(days)} days rebuilt, {len(files)} files written")
