@@ -198,7 +198,10 @@ class SmsListClient:
     def _read_window_once(self, window: Window, sms_type: SmsType) -> tuple[list[FetchedPage], bool]:
         """One pass over a window's pages. The flag says whether the pages are known to agree."""
         size = self.config.page_size
-        first = self.fetch_page(window, sms_type, 0)
+        # Through the pool like every other page: a window read alongside another one queues its first request
+        # behind the other's pages, so the pool stays full between windows and never exceeds its size.
+        received = self._pool.submit(self._receive, window, sms_type, 0).result()
+        first = self._fetch_page(window, sms_type, 0, first_attempt=received)
         if len(first.page.records) < size:
             return [first], True
         total = first.page.total_count

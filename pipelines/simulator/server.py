@@ -75,6 +75,8 @@ class Cafe24Simulator:
         self._faults: deque[str] = deque()
         self._additions: list[tuple[int, str, list[SimMessage]]] = []
         self._requests = 0
+        self._in_flight = 0
+        self._most_in_flight = 0
         self._request_log: list[dict[str, str]] = []
         self._last_loaded_user: str | None = None
         self._server: _SimulatorHTTPServer | None = None
@@ -129,15 +131,22 @@ class Cafe24Simulator:
             return self._requests
 
     @property
+    def most_in_flight(self) -> int:
+        """The most sms_list requests being answered at one time since the last reset."""
+        with self._lock:
+            return self._most_in_flight
+
+    @property
     def request_log(self) -> list[dict[str, str]]:
         """The form fields of each sms_list request, without `secure`."""
         with self._lock:
             return [dict(fields) for fields in self._request_log]
 
     def reset_counters(self) -> None:
-        """Zero the request count and log; queued faults and additions stay."""
+        """Zero the request count, the most in flight and the log; queued faults and additions stay."""
         with self._lock:
             self._requests = 0
+            self._most_in_flight = self._in_flight
             self._request_log.clear()
 
     # Lifecycle
@@ -198,6 +207,8 @@ class Cafe24Simulator:
             # Additions promised after an earlier request that is still sleeping are due now.
             self._apply_additions(self._requests)
             self._requests += 1
+            self._in_flight += 1
+            self._most_in_flight = max(self._most_in_flight, self._in_flight)
             self._request_log.append({name: value for name, value in fields.items() if name != "secure"})
             fault = self._faults.popleft() if self._faults else None
             return self._requests, None if fault == NO_FAULT else fault
@@ -218,6 +229,11 @@ class Cafe24Simulator:
     def _answered(self, number: int) -> None:
         with self._lock:
             self._apply_additions(number)
+
+    def _finished(self) -> None:
+        """A request's answer has left (or its connection was dropped)."""
+        with self._lock:
+            self._in_flight -= 1
 
     def _apply_additions(self, up_to: int) -> None:
         due = [addition for addition in self._additions if addition[0] <= up_to]
@@ -251,6 +267,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Silence the per-request access log."""
+
+    def parse_request(self) -> bool:
+        """Note when the request arrived (its first line was read), before its headers are parsed: the
+        latency counts from here, so the simulator's own HTTP handling is inside it, not added on top."""
+        self.arrived_at = time.perf_counter()
+        return super().parse_request()
 
     def do_GET(self) -> None:
         target = urlsplit(self.path)
@@ -286,8 +308,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _sms_list(self, fields: dict[str, str]) -> None:
         simulator = self.server.simulator
-        received_at = time.perf_counter()
         number, fault = simulator._receive(fields)
+        try:
+            self._answer_sms_list(simulator, fields, number, fault)
+        finally:
+            simulator._finished()
+
+    def _answer_sms_list(
+        self, simulator: Cafe24Simulator, fields: dict[str, str], number: int, fault: str | None
+    ) -> None:
         text = None
         if fault in (None, "timeout", "truncated"):
             text = simulator._answer(fields, number)
@@ -295,7 +324,7 @@ class _Handler(BaseHTTPRequestHandler):
             simulator._answered(number)
         # The answer leaves `latency` seconds after the request came in, however long it took to compute:
         # a vendor's latency includes its own work, and the simulator's should not be added on top.
-        time.sleep(max(0.0, simulator.latency - (time.perf_counter() - received_at)))
+        time.sleep(max(0.0, simulator.latency - (time.perf_counter() - self.arrived_at)))
         if fault == "timeout":
             time.sleep(simulator.timeout_delay)
         if fault == "reset":

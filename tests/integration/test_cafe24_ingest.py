@@ -1,5 +1,6 @@
 """Cafe24 ingestion into a real DuckDB file: identity, late changes, idempotency, crash and re-run."""
 
+import math
 import os
 import signal
 import subprocess
@@ -184,7 +185,15 @@ def test_a_failed_run_commits_nothing_of_its_failing_window(simulator, warehouse
         pytest.raises(Cafe24UnavailableError),
     ):
         ingest(client, warehouse)
-    assert count(warehouse, "cafe24_messages") == 0 and count(warehouse, "cafe24_raw_pages") == 0
+    # The day's SMS and LMS windows are read side by side, so the fault meets either one's first request.
+    # The failing window leaves nothing; the other commits whole, and only if it comes first (SMS).
+    committed = warehouse.connection.execute(
+        "SELECT f.message_type, f.pages, count(p.fetch_id) FROM cafe24_fetches AS f "
+        "LEFT JOIN cafe24_raw_pages AS p USING (fetch_id) GROUP BY ALL"
+    ).fetchall()
+    assert committed in ([], [("SMS", 3, 3)])
+    assert count(warehouse, "cafe24_messages") == (120 if committed else 0)
+    assert count(warehouse, "cafe24_raw_pages") == (3 if committed else 0)
 
 
 def test_authentication_failure_writes_nothing(simulator, warehouse):
@@ -231,3 +240,20 @@ def test_killing_the_run_at_any_moment_then_rerunning_equals_an_uninterrupted_ru
         ingest(client, wh, first, last)
         assert messages(wh) == expected
         assert count(wh, "cafe24_messages") == len(traffic)
+
+
+def test_windows_read_side_by_side_stay_within_the_clients_concurrency(simulator, warehouse):
+    """Two windows are read at once (the next one's first page queues behind the current one's pages),
+    through the one pool: never more requests at a time than the configured concurrency."""
+    days, sms_per_day, lms_per_day = 8, 300, 40
+    for offset in range(days):
+        day = DAY + timedelta(days=offset)
+        simulator.load(ACCOUNT, [*rows_on(day, sms_per_day), *rows_on(day, lms_per_day, sms_type="LMS")])
+    simulator.latency = 0.03
+    last_day = DAY + timedelta(days=days - 1)
+    with SmsListClient(client_config(simulator, concurrency=3)) as client:
+        stats = ingest_cafe24(client, warehouse, DAY, last_day, lookback_days=0, window_days=2)
+    assert (stats.window_reads, stats.rows_new) == (8, days * (sms_per_day + lms_per_day))
+    pages_per_window_pair = math.ceil(2 * sms_per_day / 50) + math.ceil(2 * lms_per_day / 50)
+    assert stats.requests == days // 2 * pages_per_window_pair
+    assert simulator.most_in_flight == 3
