@@ -4,9 +4,9 @@ import json
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -21,7 +21,11 @@ from pipelines.warehouse import Warehouse
 MATCH_PASSES = (1, 2, 3, 4)
 # Window reads in progress at once. Two keep the client's pool busy across a window boundary: the next
 # window's first request is queued while the current window's last pages are still being fetched.
-READ_AHEAD = 2
+READS_AT_ONCE = 2
+# Reads handed out ahead of the writer: one more than run at once, so that a read finishing while a window
+# is being written starts the next one instead of waiting for the writer. At most this many windows wait in
+# memory, besides the one being written.
+READS_QUEUED = READS_AT_ONCE + 1
 # How long a thread may hold the GIL while others wait for it during an ingestion (CPython's default: 5 ms).
 THREAD_SWITCH_SECONDS = 0.001
 COUNTED = (
@@ -142,6 +146,23 @@ def prompt_thread_switches(seconds: float = THREAD_SWITCH_SECONDS) -> Iterator[N
         sys.setswitchinterval(previous)
 
 
+def read_ahead(
+    client: SmsListClient, reads: list[tuple[Window, SmsType]]
+) -> Generator[WindowListing, None, None]:
+    """Each read's listing, in order, with the next reads fetched meanwhile (READS_AT_ONCE at a time)."""
+    with ThreadPoolExecutor(max_workers=READS_AT_ONCE, thread_name_prefix="prefetch") as prefetch:
+        upcoming = [prefetch.submit(client.fetch_window, *read) for read in reads[:READS_QUEUED]]
+        try:
+            for position in range(len(reads)):
+                listing = upcoming.pop(0).result()
+                if position + READS_QUEUED < len(reads):
+                    upcoming.append(prefetch.submit(client.fetch_window, *reads[position + READS_QUEUED]))
+                yield listing
+        finally:
+            for queued in upcoming:
+                queued.cancel()  # once the caller stops (a failure), reads not started yet never start
+
+
 def ingest_cafe24(
     client: SmsListClient,
     warehouse: Warehouse,
@@ -163,15 +184,9 @@ def ingest_cafe24(
         for sms_type in SmsType
     ]
     requests_before = client.requests
-    with (
-        prompt_thread_switches(),
-        ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="prefetch") as prefetch,
-    ):
-        upcoming = [prefetch.submit(client.fetch_window, *read) for read in reads[:READ_AHEAD]]
-        for position in range(len(reads)):
-            listing = upcoming.pop(0).result()
-            if position + READ_AHEAD < len(reads):
-                upcoming.append(prefetch.submit(client.fetch_window, *reads[position + READ_AHEAD]))
+    listings = read_ahead(client, reads)
+    with prompt_thread_switches(), closing(listings):
+        for listing in listings:
             fetch = write_window(warehouse, client.config.user_id, listing)
             stats.add_window(fetch)
             progress(
