@@ -10,23 +10,20 @@ floor.
     .venv/bin/python bench/infobank_floor.py [--days 28] [--per-day 119200]
 """
 
-import argparse
 import gzip
 import shutil
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.infobank_store import store_arguments, write_bench_store  # noqa: E402
 from pipelines.infobank.ingest import ingest_infobank  # noqa: E402
 from pipelines.resources import WarehouseResource  # noqa: E402
-from pipelines.simulator import write_infobank_store  # noqa: E402
 
-FIRST_DAY = date(2026, 10, 1)
 TARGET_LINES_PER_SECOND = 500_000
 
 
@@ -48,17 +45,12 @@ def timed(step):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--days", type=int, default=28)
-    parser.add_argument("--per-day", type=int, default=119_200)
-    args = parser.parse_args()
+    args = store_arguments(__doc__)
     with tempfile.TemporaryDirectory() as scratch:
         store, plain = Path(scratch) / "store", Path(scratch) / "plain"
         store.mkdir()
         plain.mkdir()
-        truth = write_infobank_store(store, FIRST_DAY, args.days, per_day=args.per_day, files_per_day=2)
+        truth = write_bench_store(store, args)
         paths = plain_copies(store, plain)
         warehouse = WarehouseResource(database=str(Path(scratch) / "floor.duckdb"))
         with warehouse.open() as wh:

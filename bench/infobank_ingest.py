@@ -10,14 +10,12 @@ statement: docs/infobank-ingestion.md.
     .venv/bin/python bench/infobank_ingest.py [--days 28] [--per-day 119200]
 """
 
-import argparse
 import gzip
 import json
 import os
 import sys
 import tempfile
 import time
-from datetime import date
 from multiprocessing import Queue
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -27,12 +25,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.infobank_store import store_arguments, write_bench_store  # noqa: E402
 from bench.measure import in_child, peak_mib  # noqa: E402
 from pipelines.infobank.ingest import ingest_infobank  # noqa: E402
 from pipelines.resources import WarehouseResource  # noqa: E402
-from pipelines.simulator import write_infobank_store  # noqa: E402
-
-FIRST_DAY = date(2026, 10, 1)
 
 
 def run_pipeline(folder: str, results: Queue) -> None:
@@ -80,17 +76,10 @@ def run_baseline(folder: str, results: Queue) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--days", type=int, default=28)
-    parser.add_argument("--per-day", type=int, default=119_200)
-    args = parser.parse_args()
+    args = store_arguments(__doc__)
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        truth = write_infobank_store(
-            Path(folder), FIRST_DAY, args.days, per_day=args.per_day, files_per_day=2
-        )
+        truth = write_bench_store(Path(folder), args)
         size = sum(p.stat().st_size for p in Path(folder).iterdir()) / 2**20
         print(f"store: {truth.lines:,} lines in {len(truth.files)} files, {size:,.0f} MiB "
               f"(generated in {time.perf_counter() - started:.1f} s)")  # fmt: skip
