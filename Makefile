@@ -47,6 +47,7 @@ ui: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/cafe24_ingest.py
 	$(BIN)/python bench/infobank_ingest.py
+	$(BIN)/python bench/infobank_floor.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
