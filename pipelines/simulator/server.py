@@ -310,13 +310,21 @@ class _Handler(BaseHTTPRequestHandler):
         simulator = self.server.simulator
         number, fault = simulator._receive(fields)
         try:
-            self._answer_sms_list(simulator, fields, number, fault)
+            answer = self._prepare_answer(simulator, fields, number, fault)
         finally:
+            # Out of flight before the answer leaves: once the client has it, it may send its next request
+            # at once, and that must not count as one more at the same time.
             simulator._finished()
+        if answer is None:
+            self.close_connection = True  # the "reset" fault: hang up without answering
+            return
+        status, text, content_type, headers = answer
+        self._send(status, text.encode("utf-8"), content_type, headers)
 
-    def _answer_sms_list(
+    def _prepare_answer(
         self, simulator: Cafe24Simulator, fields: dict[str, str], number: int, fault: str | None
-    ) -> None:
+    ) -> tuple[int, str, str, dict[str, str]] | None:
+        """The answer to send (status, text, content type, headers), once it is due; None to hang up."""
         text = None
         if fault in (None, "timeout", "truncated"):
             text = simulator._answer(fields, number)
@@ -328,15 +336,12 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "timeout":
             time.sleep(simulator.timeout_delay)
         if fault == "reset":
-            self.close_connection = True
-            return
-        if text is not None:
-            if fault == "truncated":
-                text = text[: len(text) // 2]
-            self._send(200, text.encode("utf-8"), XML_CONTENT_TYPE)
-            return
-        status, text, content_type, headers = _FAULT_ANSWERS[fault]
-        self._send(status, text.encode("utf-8"), content_type, headers)
+            return None
+        if text is None:
+            return _FAULT_ANSWERS[fault]
+        if fault == "truncated":
+            text = text[: len(text) // 2]
+        return 200, text, XML_CONTENT_TYPE, {}
 
     def _send_json(self, payload: dict[str, int]) -> None:
         self._send(200, json.dumps(payload).encode(), "application/json")

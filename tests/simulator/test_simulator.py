@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple
 from datetime import date, datetime, timedelta
 
@@ -209,6 +210,23 @@ def test_requests_are_counted_and_logged_without_the_secure_key(sim, http):
     assert all("secure" not in entry for entry in sim.request_log)
     sim.reset_counters()
     assert (sim.requests, sim.request_log) == (0, [])
+
+
+def test_most_in_flight_counts_requests_waiting_for_their_answer_together(sim):
+    sim.latency = 0.2
+    sessions = [requests.Session() for _ in range(3)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(lambda session: post(sim, session, startNo=0), sessions))
+    for session in sessions:
+        session.close()
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert sim.most_in_flight == 3
+    sim.reset_counters()
+    sim.latency = 0
+    with requests.Session() as session:
+        post(sim, session, startNo=0)
+        post(sim, session, startNo=0)
+    assert sim.most_in_flight == 1
 
 
 def test_status_endpoints(sim, http):
