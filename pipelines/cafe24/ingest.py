@@ -136,8 +136,8 @@ def prompt_thread_switches(seconds: float = THREAD_SWITCH_SECONDS) -> Iterator[N
     """A shorter GIL switch interval while inside, restored on leaving.
 
     While a window's reader parses a page (pure Python, about 2.5 ms a page), the pool threads whose answers
-    have arrived wait for the GIL; by default CPython makes them wait up to 5 ms, and at 50 ms of latency
-    that waiting alone came to about a tenth of the wall time."""
+    have arrived wait for the GIL, by default up to 5 ms. On the benchmark at 50 ms of latency, the median
+    request took 55.5 ms with 5 ms and 53.6 ms with 1 ms."""
     previous = sys.getswitchinterval()
     sys.setswitchinterval(min(previous, seconds))
     try:

@@ -132,7 +132,7 @@ class Cafe24Simulator:
 
     @property
     def most_in_flight(self) -> int:
-        """The most sms_list requests being answered at one time since the last reset."""
+        """The most sms_list requests waiting for their answers at one time since the last reset."""
         with self._lock:
             return self._most_in_flight
 
@@ -231,7 +231,7 @@ class Cafe24Simulator:
             self._apply_additions(number)
 
     def _finished(self) -> None:
-        """A request's answer has left (or its connection was dropped)."""
+        """A request's answer is due and about to leave (or the request ends without one)."""
         with self._lock:
             self._in_flight -= 1
 
