@@ -9,6 +9,7 @@ from pipelines.simulator.infobank_store import StoreTruth
 
 FIRST_DAY = date(2026, 10, 1)
 FILES_PER_DAY = 2
+TARGET_LINES_PER_SECOND = 500_000  # issue 3's speed target
 
 
 def store_arguments(description: str) -> argparse.Namespace:
