@@ -130,6 +130,11 @@ class SmsListClient:
         )
 
     def _request(self, fields: dict[str, str]) -> tuple[bytes, datetime]:
+        """One request made by one of the pool's threads, so that however many windows are read at once,
+        at most `concurrency` requests are ever in flight. Never called from the pool's own threads."""
+        return self._pool.submit(self._post_now, fields).result()
+
+    def _post_now(self, fields: dict[str, str]) -> tuple[bytes, datetime]:
         return self._post(fields), datetime.now(KST)
 
     def _page_fields(self, window: Window, sms_type: SmsType, start_no: int) -> dict[str, str]:
@@ -145,9 +150,9 @@ class SmsListClient:
         }
 
     def _receive(self, window: Window, sms_type: SmsType, start_no: int) -> Received:
-        """A page's first request, unparsed: its body, or the transient fault it met."""
+        """A page's first request, unparsed: its body, or the transient fault it met. Runs in the pool."""
         try:
-            return self._request(self._page_fields(window, sms_type, start_no))
+            return self._post_now(self._page_fields(window, sms_type, start_no))
         except Cafe24TransientError as fault:
             return fault
 
@@ -198,10 +203,9 @@ class SmsListClient:
     def _read_window_once(self, window: Window, sms_type: SmsType) -> tuple[list[FetchedPage], bool]:
         """One pass over a window's pages. The flag says whether the pages are known to agree."""
         size = self.config.page_size
-        # Through the pool like every other page: a window read alongside another one queues its first request
-        # behind the other's pages, so the pool stays full between windows and never exceeds its size.
-        received = self._pool.submit(self._receive, window, sms_type, 0).result()
-        first = self._fetch_page(window, sms_type, 0, first_attempt=received)
+        # Like every request, through the pool: a window read alongside another one queues its first request
+        # behind the other's pages, so the pool stays full between windows.
+        first = self.fetch_page(window, sms_type, 0)
         if len(first.page.records) < size:
             return [first], True
         total = first.page.total_count

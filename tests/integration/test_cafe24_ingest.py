@@ -257,3 +257,21 @@ def test_windows_read_side_by_side_stay_within_the_clients_concurrency(simulator
     pages_per_window_pair = math.ceil(2 * sms_per_day / 50) + math.ceil(2 * lms_per_day / 50)
     assert stats.requests == days // 2 * pages_per_window_pair
     assert simulator.most_in_flight == 3
+
+
+def test_pages_read_one_by_one_and_retries_also_go_through_the_pool(simulator, warehouse):
+    """Without totalCnt a window is paged one request at a time, and a fault is retried by the window's
+    reader: those requests go through the pool too, so two windows read at once still respect it."""
+    simulator.total_count = "absent"
+    for offset in range(2):
+        day = DAY + timedelta(days=offset)
+        simulator.load(ACCOUNT, [*rows_on(day, 120), *rows_on(day, 70, sms_type="LMS")])
+    simulator.latency = 0.02
+    simulator.inject("none", times=3)
+    simulator.inject("http500", times=2)
+    config = client_config(simulator, concurrency=1, backoff_seconds=0.01, max_backoff_seconds=0.02)
+    with SmsListClient(config) as client:
+        stats = ingest_cafe24(client, warehouse, DAY, DAY + timedelta(days=1), lookback_days=0, window_days=1)
+    assert (stats.window_reads, stats.rows_new) == (4, 2 * 190)
+    assert stats.requests == 2 * (3 + 2) + 2  # pages of 50 until a short one, and the two retries
+    assert simulator.most_in_flight == 1
