@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipelines.reports import latest_headline
 from pipelines.resources import WarehouseResource
-from pipelines.run import PipelineError, RunSummary, default_range, run_pipeline
+from pipelines.run import PipelineError, RunSummary, default_range, one_line, run_pipeline
 from pipelines.settings import ConfigError, Settings, load_settings
 from pipelines.text_table import fixed_width
 
@@ -55,7 +55,7 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
         for warning in summary.warnings:
             print(f"  WARNING {warning}")
         for name in summary.failed_checks:
-            print(f"  FAILED {name}")
+            print(f"  FAILED {name}: {summary.checks[name].description}")
     print(f"\nwarehouse: {settings.warehouse_path.resolve()}")
     if "daily_reports" in summary.materialized:
         print(
@@ -72,6 +72,8 @@ def _run(start: date, end: date) -> int:
     settings = load_settings()
     summary = run_pipeline(settings, start, end)
     print_summary(summary, settings)
+    for name in summary.failed_checks:
+        print(f"error: check {name} failed: {one_line(summary.checks[name].description)}", file=sys.stderr)
     return 1 if summary.failed_checks else 0
 
 

@@ -8,7 +8,12 @@ from assets.cafe24 import (
     cafe24_no_final_status_went_back,
     cafe24_reads_balance,
 )
-from assets.infobank import infobank_lines_balance, infobank_quarantine_rate, infobank_reports
+from assets.infobank import (
+    infobank_files_readable,
+    infobank_lines_balance,
+    infobank_quarantine_rate,
+    infobank_reports,
+)
 from assets.outcomes import (
     delivery_outcomes,
     delivery_outcomes_codes_mapped,
@@ -58,6 +63,7 @@ def build_definitions() -> dg.Definitions:
             cafe24_reads_balance,
             infobank_lines_balance,
             infobank_quarantine_rate,
+            infobank_files_readable,
             delivery_outcomes_keys_unique,
             delivery_outcomes_statuses_canonical,
             delivery_outcomes_no_final_went_back,

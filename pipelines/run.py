@@ -1,6 +1,7 @@
 """Running the pipeline for a KST date range through Dagster, and summarising what it did."""
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -78,6 +79,28 @@ def _selected_jobs(
     return jobs
 
 
+# What each job is called in the one line a failed run prints.
+STEP_NAMES = {
+    CAFE24_JOB: "Cafe24 ingestion",
+    INFOBANK_JOB: "Infobank ingestion",
+    OUTCOMES_JOB: "outcomes and reports",
+}
+_PHONE_NUMBER = re.compile(r"(?<!\d)(01[016789][- ]?\d{3,4}[- ]?)(\d{4})(?!\d)|(?<!\d)\d{10,}(?!\d)")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_LINE = 300
+# How Dagster starts an exception's message: "package.module.ErrorClass: what happened".
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*: ")
+
+
+def one_line(text: str) -> str:
+    """`text` as one printable line for a terminal: control characters (terminal escape codes included)
+    written as \\xNN, what looks like a phone number masked, and the length bounded."""
+    text = " ".join(text.split())
+    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = _PHONE_NUMBER.sub(lambda m: "*" * len(m.group()), text)
+    return text if len(text) <= MAX_LINE else text[: MAX_LINE - 3] + "..."
+
+
 def _root_cause(result: dg.ExecuteInProcessResult) -> str:
     """The innermost error message of the first failed step: what the user needs to read."""
     for event in result.all_events:
@@ -86,7 +109,9 @@ def _root_cause(result: dg.ExecuteInProcessResult) -> str:
             while error is not None and error.cause is not None:
                 error = error.cause
             if error is not None:
-                return error.message.strip().splitlines()[-1]
+                lines = error.message.strip().splitlines() or ["(no message)"]
+                named = next((line for line in lines if _EXCEPTION_LINE.match(line)), lines[-1])
+                return one_line(_EXCEPTION_LINE.sub("", named, count=1))
     return "the run failed (see the Dagster log above)"
 
 
@@ -107,16 +132,25 @@ def run_pipeline(
         say("nothing to run: no vendor is configured")
         return summary
     definitions = build_definitions()
+    failures: list[str] = []
+    vendors = jobs[:-1]
     for job_name, tags in jobs:
+        if job_name == OUTCOMES_JOB and len(failures) == len(vendors):
+            break  # no vendor's data changed: nothing to build the outcomes and reports from
         scope = f"{first_day}..{last_day} (KST)" if tags else "what is new"
         say(f"running {job_name} for {scope}")
         with _instance() as instance:
             result = definitions.resolve_job_def(job_name).execute_in_process(
                 run_config=CONSOLE_LOGGING, instance=instance, tags=tags, raise_on_error=False
             )
-        if not result.success:
-            raise PipelineError(_root_cause(result))
-        _collect(result, summary)
+        if result.success:
+            _collect(result, summary)
+        else:
+            # One vendor's failure does not keep the other's data out of the outcomes and reports.
+            failures.append(f"{STEP_NAMES.get(job_name, job_name)}: {_root_cause(result)}")
+            say(f"{STEP_NAMES.get(job_name, job_name)} failed; the rest of the run goes on")
+    if failures:
+        raise PipelineError("; ".join(failures))
     return summary
 
 

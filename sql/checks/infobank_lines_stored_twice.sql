@@ -1,10 +1,10 @@
 -- Stored lines held more than once across infobank_reports and infobank_quarantine (should be none):
--- a file line is read once, and lands in exactly one of them.
-SELECT source_file, line_number, count(*) AS copies
+-- a line of a stored file is read once, and lands in exactly one of them.
+SELECT file_id, line_number, count(*) AS copies
 FROM (
-    SELECT source_file, line_number FROM infobank_reports
+    SELECT file_id, line_number FROM infobank_reports
     UNION ALL
-    SELECT source_file, line_number FROM infobank_quarantine
+    SELECT file_id, line_number FROM infobank_quarantine
 )
-GROUP BY source_file, line_number
+GROUP BY file_id, line_number
 HAVING count(*) > 1;

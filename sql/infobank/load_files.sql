@@ -1,8 +1,11 @@
--- Load the new lines of a chunk of stored Infobank report files: one read of all the chunk's files into one
--- in-memory table of parsed lines, then one insert per destination.
--- Inputs: the registered view infobank_batch(path, source_file, is_json, skip_lines, ends_with_newline,
--- size_bytes, modified_at), `path` being the file DuckDB reads (a gzip file's decompressed copy); $paths
--- (the same paths, in batch order); $json_files (for each of them, whether it holds JSON lines); $load_id.
+-- Load a chunk of new Infobank report lines: one read of all the chunk's copies into one in-memory table of
+-- parsed lines, then one insert per destination.
+-- Inputs: the registered view infobank_batch(path, file_id, source_file, first_line, expected_lines,
+-- modified_at, name_rank): one row per copy of a stored file's new complete lines (pipelines/infobank/
+-- lines.py), `path` being the copy DuckDB reads; $paths (the same paths, in batch order); $json_files (for
+-- each of them, whether it holds JSON lines); $load_id.
+-- A copy holds only complete, new lines, and a line DuckDB cannot read as it is (not UTF-8, a NUL byte, too
+-- long) stands there as a marker line: chr(1) || reason || chr(1) || the line escaped.
 -- Every line read lands in exactly one place: infobank_reports (a report, first seen or a retry),
 -- infobank_quarantine (cannot be a report, with the reason), or the blank-line count.
 -- Where the time goes (5 million lines, docs/infobank-ingestion.md): the parse into infobank_lines, then
@@ -17,6 +20,18 @@ CREATE OR REPLACE TEMP MACRO infobank_value(v, escaped, plain) AS
         WHEN escaped THEN trim(url_decode(replace(v, '+', ' ')))
         ELSE trim(v)
     END, '');
+
+-- A time a report can carry: not before 2000 (KST has kept no summer time since 1988, so no local time
+-- from 2000 on is missing or repeated) and not later than `latest`, give or take an hour of clock skew.
+CREATE OR REPLACE TEMP MACRO infobank_plausible(t, latest) AS
+    t >= TIMESTAMPTZ '2000-01-01 00:00:00+09' AND t <= latest + INTERVAL 1 HOUR;
+
+-- Whether any field of a JSON line (read as JSON values) is an object or an array.
+CREATE OR REPLACE TEMP MACRO infobank_has_nested(j) AS
+    list_bool_or([coalesce(json_type(v) IN ('OBJECT', 'ARRAY'), false) FOR v IN [
+        j.received_at, j.msgid, j."to", j.to_country, j.ref, j.network, j.rescnt, j.err_code, j.sent_date,
+        j.rslt_type
+    ]]);
 
 -- One parameter's value as written in a query string, the slow way, for the few lines the fast way below
 -- cannot take: the text between the first '&<name>=' in '&' + `query` and the next '&' (string search).
@@ -45,7 +60,8 @@ WITH raw_lines AS (
         $json_files[list_position($paths, filename)] AS is_json,
         line AS raw
     FROM read_csv($paths, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '',
-                  header = false, auto_detect = false, strict_mode = false, filename = true)
+                  header = false, auto_detect = false, strict_mode = false, filename = true,
+                  max_line_size = 16777216)
 ),
 tabbed AS (
     SELECT *, CASE WHEN NOT is_json THEN strpos(raw, chr(9)) END AS tab FROM raw_lines
@@ -101,9 +117,19 @@ parsed AS (
         END AS j
     FROM documents
 ),
+nested AS (
+    -- A JSON line's value that is an object or an array is no report field: the line is quarantined.
+    SELECT
+        *,
+        CASE WHEN is_json AND j IS NOT NULL THEN infobank_has_nested(json_transform(raw, '{
+            "received_at": "JSON", "msgid": "JSON", "to": "JSON", "to_country": "JSON", "ref": "JSON",
+            "network": "JSON", "rescnt": "JSON", "err_code": "JSON", "sent_date": "JSON", "rslt_type": "JSON"
+        }')) ELSE false END AS has_nested
+    FROM parsed
+),
 extracted AS (
     SELECT
-        file_number, raw, is_blank, escaped,
+        file_number, raw, is_blank, escaped, has_nested,
         coalesce(ascii_unspaced, false) AND NOT escaped AS plain,
         NOT is_json OR j IS NOT NULL AS json_ok,
         coalesce(stamp_text, CASE WHEN is_json THEN nullif(trim(j.received_at), '') END) AS received_text,
@@ -116,11 +142,11 @@ extracted AS (
         infobank_param(j IS NOT NULL, j.err_code, query, 'err_code') AS err_code,
         infobank_param(j IS NOT NULL, j.sent_date, query, 'sent_date') AS sent_date,
         infobank_param(j IS NOT NULL, j.rslt_type, query, 'rslt_type') AS rslt_type
-    FROM parsed
+    FROM nested
 ),
 fields AS (
     SELECT
-        file_number, raw, is_blank, json_ok, received_text,
+        file_number, raw, is_blank, json_ok, has_nested, received_text,
         infobank_value(msgid, escaped, plain) AS msgid,
         infobank_value(to_number, escaped, plain) AS to_number,
         infobank_value(to_country, escaped, plain) AS to_country,
@@ -135,7 +161,8 @@ fields AS (
 typed AS (
     SELECT
         *,
-        try_cast(rescnt_text AS INTEGER) AS rescnt,
+        -- Whole numbers only: a cast alone would round 1.5 to 2 and read 1e2 as 100.
+        CASE WHEN regexp_full_match(rescnt_text, '-?[0-9]{1,9}') THEN CAST(rescnt_text AS INTEGER) END AS rescnt,
         try_strptime(sent_date, '%Y%m%d%H%M%S') AS sent_local,
         try_cast(received_text AS TIMESTAMPTZ) AS received_at
     FROM fields
@@ -144,8 +171,10 @@ checked AS (
     SELECT
         *,
         CASE
+            WHEN starts_with(raw, chr(1)) THEN split_part(raw, chr(1), 2)
             WHEN is_blank THEN NULL
             WHEN NOT json_ok THEN 'not a JSON object'
+            WHEN has_nested THEN 'a value is a JSON object or array'
             WHEN msgid IS NULL THEN 'no msgid'
             WHEN err_code IS NULL THEN 'no err_code'
             WHEN rescnt_text IS NOT NULL AND rescnt IS NULL THEN 'rescnt is not a whole number'
@@ -153,6 +182,11 @@ checked AS (
             WHEN sent_date IS NOT NULL AND sent_local IS NULL
                 THEN 'sent_date is not a valid YYYYMMDDHHMMSS time'
             WHEN received_text IS NOT NULL AND received_at IS NULL THEN 'received_at is not an ISO-8601 time'
+            WHEN received_at IS NOT NULL AND NOT infobank_plausible(received_at, now())
+                THEN 'received_at is before 2000 or in the future'
+            WHEN sent_local IS NOT NULL AND NOT infobank_plausible(
+                timezone('Asia/Seoul', sent_local), coalesce(received_at, now())
+            ) THEN 'sent_date is before 2000 or later than the report was received'
             WHEN rslt_type IS NOT NULL AND rslt_type NOT IN ('0', '3')
                 THEN 'rslt_type is neither 0 (final) nor 3 (DLR)'
         END AS reject_reason
@@ -160,7 +194,10 @@ checked AS (
 )
 SELECT
     file_number, is_blank, reject_reason,
-    CASE WHEN reject_reason IS NOT NULL THEN raw END AS raw,
+    CASE
+        WHEN starts_with(raw, chr(1)) THEN split_part(raw, chr(1), 3)
+        WHEN reject_reason IS NOT NULL THEN raw
+    END AS raw,
     received_at, msgid, to_number, to_country, ref, network, err_code, rescnt, sent_date,
     timezone('Asia/Seoul', sent_local) AS sent_at, rslt_type,
     md5_number(concat_ws(chr(31), msgid, coalesce(to_number, ''), coalesce(to_country, ''), coalesce(ref, ''),
@@ -168,10 +205,9 @@ SELECT
                   coalesce(rslt_type, ''))) AS fingerprint
 FROM checked;
 
--- Each file of the chunk with its first row and line count (line numbers, lines already loaded, an
--- unfinished last line), and its place in name order (the tie-break between equal arrival times).
--- Line numbers need each file's lines together and in order: lines that are not together fail the load
--- rather than get wrong numbers.
+-- Each copy of the chunk with its first row, and its line count checked against the count taken while it
+-- was written: a line DuckDB split or merged fails the load rather than shift every line number after it.
+-- Line numbers need each copy's lines together and in order: lines that are not together fail the load too.
 CREATE OR REPLACE TEMP TABLE infobank_chunk_files AS
 WITH spans AS (
     SELECT file_number, min(rowid) AS first_rowid, max(rowid) AS last_rowid, count(*) AS lines_in_file
@@ -180,25 +216,24 @@ WITH spans AS (
 )
 SELECT
     list_position($paths, b.path) AS file_number,
-    b.source_file, b.modified_at, b.skip_lines, b.ends_with_newline, b.size_bytes,
+    b.file_id, b.source_file, b.modified_at, b.first_line, b.expected_lines, b.name_rank,
     coalesce(s.first_rowid, 0) AS first_rowid,
-    coalesce(s.lines_in_file, 0) AS lines_in_file,
-    row_number() OVER (ORDER BY b.source_file) AS name_rank,
-    CASE WHEN s.last_rowid - s.first_rowid + 1 <> s.lines_in_file THEN
-        error('Infobank ingestion: DuckDB did not return the lines of ' || b.source_file || ' in order')
-    END AS in_order
+    CASE
+        WHEN coalesce(s.lines_in_file, 0) <> b.expected_lines THEN
+            error('Infobank ingestion: ' || b.source_file || ' from line ' || b.first_line || ': DuckDB read '
+                  || coalesce(s.lines_in_file, 0) || ' lines where ' || b.expected_lines || ' were written')
+        WHEN s.last_rowid - s.first_rowid + 1 <> s.lines_in_file THEN
+            error('Infobank ingestion: DuckDB did not return the lines of ' || b.source_file || ' in order')
+    END AS verified
 FROM infobank_batch AS b
 LEFT JOIN spans AS s ON s.file_number = list_position($paths, b.path);
 
--- The lines not loaded before: lines already loaded are skipped, and a last line still missing its
--- newline waits for the next run.
+-- Every line of the chunk with the file it came from and its line number there.
 CREATE OR REPLACE TEMP VIEW infobank_fresh AS
-SELECT l.*, l.rowid AS line_rowid, f.source_file, f.modified_at AS file_modified_at, f.name_rank,
-       l.rowid - f.first_rowid + 1 AS line_number
+SELECT l.*, l.rowid AS line_rowid, f.file_id, f.source_file, f.modified_at AS file_modified_at, f.name_rank,
+       f.first_line + l.rowid - f.first_rowid AS line_number
 FROM infobank_lines AS l
-JOIN infobank_chunk_files AS f USING (file_number)
-WHERE l.rowid - f.first_rowid + 1 > f.skip_lines
-  AND (f.ends_with_newline OR l.rowid - f.first_rowid + 1 < f.lines_in_file);
+JOIN infobank_chunk_files AS f USING (file_number);
 
 -- The first line holding each report is the original; the rest are Infobank's resends, as is every line
 -- whose report an earlier load (or an earlier chunk of this one) already stored. "First" is by received_at,
@@ -207,7 +242,7 @@ WHERE l.rowid - f.first_rowid + 1 > f.skip_lines
 INSERT INTO infobank_reports (
     source_file, line_number, received_at, msgid, to_number, to_country, ref, network, carrier, err_code,
     rescnt, sent_date, sent_at, rslt_type, is_final, report_fingerprint, is_retry, known_code, known_network,
-    load_id
+    load_id, file_id
 )
 WITH reports AS NOT MATERIALIZED (
     SELECT * FROM infobank_fresh WHERE NOT is_blank AND reject_reason IS NULL
@@ -244,59 +279,53 @@ SELECT
     r.line_rowid <> o.first_rowid OR r.fingerprint IN (SELECT fingerprint FROM stored),
     k.code IS NOT NULL,
     n.network IS NOT NULL,
-    $load_id
+    $load_id,
+    r.file_id
 FROM reports AS r
 JOIN originals AS o USING (fingerprint)
 LEFT JOIN mobile_networks AS n ON n.network = r.network
 LEFT JOIN status_codes AS k ON k.vendor = 'infobank' AND k.code_kind = 'report' AND k.code = r.err_code;
 
-INSERT INTO infobank_quarantine
-SELECT source_file, line_number, raw, reject_reason, $load_id
+INSERT INTO infobank_quarantine (source_file, line_number, raw, reason, load_id, file_id)
+SELECT source_file, line_number, raw, reject_reason, $load_id, file_id
 FROM infobank_fresh
 WHERE reject_reason IS NOT NULL;
 
-INSERT INTO infobank_file_loads
+-- What each copy's lines became, added up per file at the end of the load (infobank/record_files).
+INSERT INTO infobank_load_spans
 WITH line_counts AS (
     SELECT
-        source_file,
+        file_number,
         count(*) AS lines_read,
         count(*) FILTER (WHERE reject_reason IS NOT NULL) AS quarantined,
         count(*) FILTER (WHERE is_blank) AS blank_lines
     FROM infobank_fresh
-    GROUP BY source_file
+    GROUP BY file_number
 ),
 report_counts AS (
     SELECT
-        source_file,
-        count(*) FILTER (WHERE NOT is_retry) AS accepted,
-        count(*) FILTER (WHERE is_retry) AS retries
-    FROM infobank_reports
-    WHERE load_id = $load_id AND source_file IN (SELECT source_file FROM infobank_chunk_files)
-    GROUP BY source_file
+        f.file_number,
+        count(*) FILTER (WHERE NOT r.is_retry) AS accepted,
+        count(*) FILTER (WHERE r.is_retry) AS retries
+    FROM infobank_reports AS r
+    JOIN infobank_chunk_files AS f
+        ON r.file_id = f.file_id AND r.line_number >= f.first_line
+        AND r.line_number < f.first_line + f.expected_lines
+    WHERE r.load_id = $load_id
+    GROUP BY f.file_number
 )
 SELECT
-    $load_id,
+    f.file_id,
     f.source_file,
-    f.skip_lines + 1,
+    f.first_line,
     coalesce(l.lines_read, 0),
     coalesce(r.accepted, 0),
     coalesce(r.retries, 0),
     coalesce(l.quarantined, 0),
-    coalesce(l.blank_lines, 0),
-    now()
+    coalesce(l.blank_lines, 0)
 FROM infobank_chunk_files AS f
-LEFT JOIN line_counts AS l USING (source_file)
-LEFT JOIN report_counts AS r USING (source_file);
-
-INSERT INTO infobank_files
-SELECT f.source_file, f.size_bytes, f.modified_at, f.skip_lines + l.lines_read, now(), now()
-FROM infobank_chunk_files AS f
-JOIN infobank_file_loads AS l ON l.source_file = f.source_file AND l.load_id = $load_id
-ON CONFLICT (source_file) DO UPDATE SET
-    size_bytes = excluded.size_bytes,
-    modified_at = excluded.modified_at,
-    lines_consumed = excluded.lines_consumed,
-    last_loaded_at = excluded.last_loaded_at;
+LEFT JOIN line_counts AS l USING (file_number)
+LEFT JOIN report_counts AS r USING (file_number);
 
 -- The chunk's lines are in the warehouse now; free their memory before the next chunk.
 DROP VIEW infobank_fresh;

@@ -44,8 +44,8 @@ UNION
 -- the activity day (and the conflict order) of reports in it that carry no received_at.
 SELECT 'ib-' || msgid FROM infobank_reports
 WHERE (SELECT full_rebuild FROM outcome_build_plan)
-   OR source_file IN (SELECT source_file FROM infobank_file_loads
-                      WHERE loaded_at > (SELECT infobank_since FROM outcome_build_plan))
+   OR file_id IN (SELECT file_id FROM infobank_file_loads
+                  WHERE loaded_at > (SELECT infobank_since FROM outcome_build_plan))
 UNION
 SELECT message_key FROM delivery_outcomes
 WHERE status IN ('pending', 'scheduled')

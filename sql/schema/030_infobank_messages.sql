@@ -14,7 +14,7 @@ WITH ranked AS (
                      r.line_number DESC
         ) AS pick
     FROM infobank_reports AS r
-    LEFT JOIN infobank_files AS f USING (source_file)
+    LEFT JOIN infobank_stored_files AS f USING (file_id)
     WHERE NOT r.is_retry
 ),
 totals AS (
@@ -26,7 +26,7 @@ totals AS (
         count(DISTINCT report_fingerprint) FILTER (WHERE is_final) AS distinct_finals,
         min(received_at) AS first_received_at,
         max(received_at) AS last_received_at,
-        min(source_file) AS first_source_file
+        arg_min(file_id, (source_file, line_number)) AS first_file_id
     FROM infobank_reports
     GROUP BY msgid
 )
@@ -53,7 +53,7 @@ SELECT
     r.line_number AS outcome_line_number
 FROM ranked AS r
 JOIN totals AS t USING (msgid)
-LEFT JOIN infobank_files AS first_file ON first_file.source_file = t.first_source_file
+LEFT JOIN infobank_stored_files AS first_file ON first_file.file_id = t.first_file_id
 WHERE r.pick = 1;
 COMMENT ON VIEW infobank_messages IS 'One row per Infobank msgid: the outcome from its last-received final report (else latest DLR, pending).';
 COMMENT ON COLUMN infobank_messages.msgid IS 'Infobank message id.';

@@ -3,6 +3,7 @@
 import pytest
 
 from pipelines.cli import main
+from pipelines.run import one_line
 from tests.conftest import ACCOUNT, DAY, SECRET, rows_on
 
 
@@ -54,7 +55,7 @@ def test_infobank_reports_are_ingested_next_to_cafe24(environment, simulator, ca
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
     out = capsys.readouterr().out
     assert "infobank_reports:" in out and "cafe24_messages:" in out and "delivery_outcomes:" in out
-    assert "checks: 11 of 11 passed" in out
+    assert "checks: 12 of 12 passed" in out
 
 
 def test_a_wrong_secure_key_fails_with_one_clear_line_without_the_secret(environment, simulator, capfd):
@@ -81,3 +82,38 @@ def test_an_unmapped_vendor_code_is_a_warning_not_a_failure(environment, capsys,
     out = capsys.readouterr().out
     assert "WARNING delivery_outcomes_codes_mapped: infobank 4999: 1" in out
     assert "FAILED" not in out
+
+
+def test_one_vendor_failing_does_not_keep_the_other_out_of_the_reports(
+    environment, simulator, capfd, tmp_path
+):
+    configure_cafe24(environment, simulator)
+    simulator.load(ACCOUNT, rows_on(DAY, 3))
+    environment.setenv("INFOBANK_REPORTS_DIR", str(tmp_path / "no-such-store"))
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 1
+    captured = capfd.readouterr()
+    error_lines = [line for line in captured.err.splitlines() if line.startswith("error:")]
+    assert error_lines == [
+        f"error: Infobank ingestion: INFOBANK_REPORTS_DIR {tmp_path / 'no-such-store'} is not a folder"
+    ]
+    assert "running outcomes_and_reports" in captured.out  # Cafe24's messages still reach the reports
+    assert (tmp_path / "out" / str(DAY) / "daily_report.html").exists()
+
+
+def test_a_quarantine_rate_past_the_threshold_names_the_rate_and_does_not_fail_later_runs(
+    environment, capfd, tmp_path
+):
+    configure_infobank(environment, tmp_path, "garbage")
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 1
+    err = capfd.readouterr().err
+    assert (
+        "error: check infobank_quarantine_rate failed: 1 of this run's 1 lines quarantined (100.00%)" in err
+    )
+    assert "above the threshold of 1.00%" in err
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0  # nothing new: nothing to judge
+
+
+def test_the_error_line_escapes_control_characters_and_masks_phone_numbers():
+    line = one_line("code \x1b[31m-999\x1b[0m for 010-1234-5678 and 821012345678\nsecond line")
+    assert line == "code \\x1b[31m-999\\x1b[0m for ************* and ************ second line"
+    assert len(one_line("x" * 10_000)) == 300

@@ -23,6 +23,7 @@ def test_the_code_location_has_the_expected_assets_checks_jobs_and_sensors():
         "cafe24_reads_balance",
         "infobank_lines_balance",
         "infobank_quarantine_rate",
+        "infobank_files_readable",
         "delivery_outcomes_keys_unique",
         "delivery_outcomes_statuses_canonical",
         "delivery_outcomes_no_final_went_back",

@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.infobank.ingest import ingest_infobank
+from pipelines.infobank import ingest as ingest_module
+from pipelines.infobank.ingest import InfobankStoreError, ingest_infobank
 from pipelines.kst import KST
 from pipelines.resources import WarehouseResource
 
@@ -150,21 +151,32 @@ def test_files_are_read_once_grown_files_from_where_they_stopped_and_new_files_n
     later = ingest_infobank(warehouse, tmp_path)
     assert (later.files_read, later.lines_read, later.retries) == (1, 1, 1)
     assert query(warehouse, "SELECT count(*) FROM infobank_messages") == [(3,)]
-    assert query(warehouse, "SELECT sum(lines_consumed) FROM infobank_files") == [(4,)]
+    assert query(warehouse, "SELECT sum(lines_consumed) FROM infobank_stored_files") == [(4,)]
 
 
-def test_a_load_that_fails_commits_nothing_and_the_rerun_reads_everything(tmp_path, warehouse):
+def test_a_load_that_fails_commits_nothing_and_the_rerun_reads_everything(tmp_path, warehouse, monkeypatch):
     write(tmp_path, "a.txt", [DELIVERED])
-    (tmp_path / "b.txt").write_bytes(b"msgid=5&err_code=1000\n\xff\xfe not utf-8\n")
-    with pytest.raises(Exception, match=r"(?i)unicode|utf"):
-        ingest_infobank(warehouse, tmp_path)
+    write(tmp_path, "b.txt", ["msgid=5&err_code=1000"])
+    loaded = []
+
+    def crash_on_second_chunk(warehouse, copies, load_id):
+        loaded.append(copies)
+        if len(loaded) == 2:
+            raise RuntimeError("killed")
+        real_load_chunk(warehouse, copies, load_id)
+
+    real_load_chunk = ingest_module._load_chunk
+    monkeypatch.setattr(ingest_module, "_load_chunk", crash_on_second_chunk)
+    with pytest.raises(RuntimeError, match="killed"):
+        ingest_infobank(warehouse, tmp_path, chunk_bytes=1)  # one file per chunk
     assert query(warehouse, "SELECT count(*) FROM infobank_reports") == [(0,)]
-    (tmp_path / "b.txt").write_text("msgid=5&err_code=1000\n", encoding="utf-8")
+    assert query(warehouse, "SELECT count(*) FROM infobank_stored_files") == [(0,)]
+    monkeypatch.setattr(ingest_module, "_load_chunk", real_load_chunk)
     assert ingest_infobank(warehouse, tmp_path).reports_accepted == 2
 
 
 def test_a_missing_folder_is_a_clear_error(tmp_path, warehouse):
-    with pytest.raises(FileNotFoundError, match="INFOBANK_REPORTS_DIR"):
+    with pytest.raises(InfobankStoreError, match=r"INFOBANK_REPORTS_DIR .* is not a folder"):
         ingest_infobank(warehouse, tmp_path / "nowhere")
 
 
@@ -205,7 +217,7 @@ def test_one_report_written_in_every_shape_is_read_as_one_report(tmp_path, wareh
     ]
 
 
-def test_a_gzip_file_that_is_not_utf8_fails_the_load_naming_the_stored_file(tmp_path, warehouse, monkeypatch):
+def test_a_gzip_line_that_is_not_utf8_is_quarantined_and_the_rest_is_read(tmp_path, warehouse, monkeypatch):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
@@ -213,25 +225,29 @@ def test_a_gzip_file_that_is_not_utf8_fails_the_load_naming_the_stored_file(tmp_
     folder.mkdir()
     write(folder, "a.log.gz", [f"2026-11-01T14:06:45+09:00\t?{DELIVERED}"])
     (folder / "b.txt.gz").write_bytes(gzip.compress(b"msgid=5&err_code=1000\n\xff\xfe not utf-8\n"))
-    with pytest.raises(Exception, match=r"(?i)unicode|utf") as failure:
-        ingest_infobank(warehouse, folder)
-    assert str(folder / "b.txt.gz") in str(failure.value)
-    assert query(warehouse, "SELECT count(*) FROM infobank_reports") == [(0,)]
-    assert list(scratch.iterdir()) == []  # decompressed copies are removed, failure or not
-    (folder / "b.txt.gz").write_bytes(gzip.compress(b"msgid=5&err_code=1000\n"))
-    assert ingest_infobank(warehouse, folder).reports_accepted == 2
-    assert list(scratch.iterdir()) == []
+    stats = ingest_infobank(warehouse, folder)
+    assert (stats.lines_read, stats.reports_accepted, stats.quarantined) == (3, 2, 1)
+    assert query(warehouse, "SELECT source_file, line_number, raw, reason FROM infobank_quarantine") == [
+        ("b.txt.gz", 2, "\\xff\\xfe not utf-8", "line is not valid UTF-8")
+    ]
+    assert list(scratch.iterdir()) == []  # the copies DuckDB read are removed
 
 
-def test_a_gzip_file_that_is_not_sound_fails_the_load_as_duckdb_reads_it(tmp_path, warehouse):
+def test_a_gzip_file_that_is_not_sound_is_reported_and_read_once_it_is(tmp_path, warehouse):
     write(tmp_path, "a.txt", [DELIVERED])
     (tmp_path / "b.log.gz").write_bytes(b"")  # created, not written yet
-    with pytest.raises(Exception, match=r"b\.log\.gz"):
-        ingest_infobank(warehouse, tmp_path)
-    (tmp_path / "b.log.gz").write_bytes(gzip.compress(DELIVERED.encode() + b"\n")[:20])  # cut short
-    with pytest.raises(Exception, match=r"b\.log\.gz"):
-        ingest_infobank(warehouse, tmp_path)
-    assert query(warehouse, "SELECT count(*) FROM infobank_reports") == [(0,)]
+    first = ingest_infobank(warehouse, tmp_path)
+    assert first.reports_accepted == 1
+    assert "b.log.gz" in first.files_with_problems
+    whole = gzip.compress(FAILED.encode() + b"\n")
+    (tmp_path / "b.log.gz").write_bytes(whole[:20])  # cut short
+    second = ingest_infobank(warehouse, tmp_path)
+    assert second.lines_read == 0
+    assert "truncated" in second.files_with_problems["b.log.gz"]
+    (tmp_path / "b.log.gz").write_bytes(whole)
+    third = ingest_infobank(warehouse, tmp_path)
+    assert (third.reports_accepted, third.files_with_problems) == (1, {})
+    assert query(warehouse, "SELECT count(*) FROM infobank_reports") == [(2,)]
 
 
 def test_a_warehouse_made_when_reports_kept_their_raw_line_keeps_its_reports(tmp_path, warehouse_path):
@@ -245,7 +261,7 @@ def test_a_warehouse_made_when_reports_kept_their_raw_line_keeps_its_reports(tmp
         columns = query(
             warehouse, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'infobank_reports'"
         )
-        assert ("raw",) not in columns and len(columns) == 20
+        assert ("raw",) not in columns and len(columns) == 21
         assert query(warehouse, "SELECT msgid, line_number, load_id FROM infobank_reports") == [
             ("00000123", 1, "old-load")
         ]

@@ -1,0 +1,12 @@
+-- Start a load: an empty tally of what each copy's lines became (filled by infobank/load_files per chunk,
+-- added up per file by infobank/record_files).
+CREATE OR REPLACE TEMP TABLE infobank_load_spans (
+    file_id VARCHAR,
+    source_file VARCHAR,
+    from_line BIGINT,
+    lines_read BIGINT,
+    reports_accepted BIGINT,
+    retries BIGINT,
+    quarantined BIGINT,
+    blank_lines BIGINT
+);
