@@ -8,7 +8,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,12 +20,17 @@ from pipelines.cafe24.errors import (
     Cafe24TransientError,
     Cafe24UnavailableError,
     Cafe24WindowUnstableError,
+    printable,
 )
 from pipelines.cafe24.windows import SmsType, Window
 from pipelines.kst import KST, today_kst
 
 # What a page's request received: the body and when, or the transient fault it met.
 Received = tuple[bytes, datetime] | Cafe24TransientError
+# Pages of a window requested beyond the first one not yet known to be full, per pool thread. Bounds the
+# requests and memory a totalCnt claiming far more rows than the window holds can cost; two per thread
+# keep the pool busy while one slow page holds the window's reader back.
+PAGES_AHEAD_PER_THREAD = 2
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,16 @@ class SmsListClient:
         with self._lock:
             self._requests += 1
         try:
-            response = self._http.request("POST", self.config.url, fields=form, encode_multipart=False)
+            # A redirect is never followed: the form, secure key included, would go wherever it points.
+            response = self._http.request(
+                "POST", self.config.url, fields=form, encode_multipart=False, redirect=False
+            )
+        except urllib3.exceptions.NameResolutionError as error:
+            raise Cafe24TransientError(
+                f"the host name {printable(_peer(error, self.config.url)[0])} could not be resolved"
+            ) from None
+        except urllib3.exceptions.NewConnectionError as error:  # before TimeoutError, which it subclasses
+            raise Cafe24TransientError(_connection_failure(error, self.config.url)) from None
         except urllib3.exceptions.TimeoutError:
             raise Cafe24TransientError(f"no answer within {self.config.timeout_seconds:g} s") from None
         except urllib3.exceptions.HTTPError as error:
@@ -169,6 +183,10 @@ class SmsListClient:
         if response.status >= 500 or response.status == 429:
             raise Cafe24TransientError(
                 f"HTTP {response.status}", retry_after=_retry_after(response.headers.get("Retry-After"))
+            )
+        if 300 <= response.status < 400:
+            raise Cafe24Error(
+                _redirect_message(response.status, response.headers.get("Location"), self.config.url)
             )
         if response.status >= 400:
             raise Cafe24Error(f"Cafe24 sms_list answered HTTP {response.status}: check CAFE24_SMS_LIST_URL")
@@ -213,8 +231,7 @@ class SmsListClient:
             pages = self._read_sequentially(window, sms_type, first)
             # With no usable totalCnt, a window still being sent into can only be trusted by a second read.
             return pages, window.last_day < today_kst()
-        rest = self._read_concurrently(window, sms_type, range(size, total, size))
-        pages = [first, *rest]
+        pages = [first, *self._read_concurrently(window, sms_type, total)]
         return pages, _pages_agree(pages, total, size)
 
     def _read_sequentially(self, window: Window, sms_type: SmsType, first: FetchedPage) -> list[FetchedPage]:
@@ -223,22 +240,42 @@ class SmsListClient:
             pages.append(self.fetch_page(window, sms_type, len(pages) * self.config.page_size))
         return pages
 
-    def _read_concurrently(self, window: Window, sms_type: SmsType, starts: range) -> list[FetchedPage]:
-        """The pool's threads only fetch; bodies are parsed here as they arrive. Parsing in the fetching
+    def _read_concurrently(self, window: Window, sms_type: SmsType, total: int) -> list[FetchedPage]:
+        """The pages after the first, up to what `total` claims, requested a few at a time ahead of the
+        first page not yet known to be full, and no further once a page comes back short: a totalCnt that
+        claims a billion rows costs a few requests, not one per claimed page. Which pages are requested
+        depends only on the answers, not on the order they arrive in.
+
+        The pool's threads only fetch; bodies are parsed here as they arrive. Parsing in the fetching
         threads made them take turns for the GIL between answers, and fewer requests were in flight."""
-        futures = {self._pool.submit(self._receive, window, sms_type, start): start for start in starts}
+        size = self.config.page_size
+        claimed = _page_count(total, size)
+        ahead = self.config.concurrency * PAGES_AHEAD_PER_THREAD
         pages: dict[int, FetchedPage] = {}
+        pending: dict[Future[Received], int] = {}
+        requested = frontier = 1  # next page to request; first page not yet known to be full
         try:
-            for future in as_completed(futures):
-                start = futures[future]
-                # A fault of the first request is retried here, with the page's remaining attempts.
-                pages[start] = self._fetch_page(window, sms_type, start, first_attempt=future.result())
+            while True:
+                for index in range(requested, min(claimed, frontier + ahead)):
+                    pending[self._pool.submit(self._receive, window, sms_type, index * size)] = index
+                    requested = index + 1
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=pending.__getitem__):
+                    index = pending.pop(future)
+                    # A fault of the first request is retried here, with the page's remaining attempts.
+                    pages[index] = self._fetch_page(
+                        window, sms_type, index * size, first_attempt=future.result()
+                    )
+                while frontier in pages and len(pages[frontier].page.records) == size:
+                    frontier += 1
         except BaseException:
-            for future in futures:
+            for future in pending:
                 future.cancel()
-            wait(futures)
+            wait(pending)
             raise
-        return [pages[start] for start in starts]
+        return [pages[index] for index in sorted(pages)]
 
 
 def _connection_pool(config: ClientConfig) -> urllib3.PoolManager:
@@ -263,8 +300,16 @@ def _environment_proxy(url: str) -> str | None:
     return urllib.request.getproxies().get(urllib.parse.urlsplit(url).scheme)
 
 
+def _page_count(total: int, size: int) -> int:
+    """How many pages of `size` rows `total` rows take (the first page included)."""
+    return -(-total // size)
+
+
 def _pages_agree(pages: list[FetchedPage], total: int, size: int) -> bool:
-    """Every page saw the same window: the same total (grand, or rows from its startNo) and full pages."""
+    """Every page the total implies was read, and every page saw the same window: the same total (grand,
+    or rows from its startNo) and full pages."""
+    if len(pages) != _page_count(total, size):
+        return False  # the read stopped at a short page before the pages the total claims
     rest = pages[1:]
     grand = all(p.page.total_count == total for p in rest)
     remaining = all(p.page.total_count == total - p.start_no for p in rest)
@@ -275,6 +320,45 @@ def _pages_agree(pages: list[FetchedPage], total: int, size: int) -> bool:
 def _same_rows(one: list[FetchedPage], other: list[FetchedPage]) -> bool:
     rows = [record for page in one for record in page.page.records]
     return rows == [record for page in other for record in page.page.records]
+
+
+def _peer(error: urllib3.exceptions.NewConnectionError, url: str) -> tuple[str, int | None]:
+    """The host and port a connection was attempted to (a proxy's, when one is used)."""
+    connection = getattr(error, "conn", None)
+    host = getattr(connection, "host", None)
+    if host:
+        return host, getattr(connection, "port", None)
+    parts = urllib.parse.urlsplit(url)
+    return parts.hostname or "", parts.port
+
+
+def _connection_failure(error: urllib3.exceptions.NewConnectionError, url: str) -> str:
+    host, port = _peer(error, url)
+    peer = printable(host if port is None else f"{host}:{port}")
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, ConnectionRefusedError):
+        return f"connection refused by {peer}"
+    return f"could not connect to {peer} ({type(cause or error).__name__})"
+
+
+def _without_query(url: str) -> str:
+    """A URL shown in a message: scheme, host, port and path only (no credentials, query or fragment)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        netloc = parts.hostname or ""
+        if parts.port is not None:
+            netloc += f":{parts.port}"
+    except ValueError:  # a port that is no number, a bracket left open
+        return url.split("?")[0].split("#")[0].rpartition("@")[2]
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _redirect_message(status: int, location: str | None, url: str) -> str:
+    target = f" to {printable(_without_query(location))}" if location else ""
+    return (
+        f"Cafe24 sms_list answered HTTP {status}, a redirect{target}, instead of the result list: "
+        f"check CAFE24_SMS_LIST_URL ({printable(_without_query(url), limit=200)}); redirects are not followed"
+    )
 
 
 def _retry_after(header: str | None) -> float | None:

@@ -1,5 +1,20 @@
 """Typed errors of the sms_list client. Messages name the cause and never contain the secure key."""
 
+# At most this many characters of one piece of vendor text go into an error message.
+SHOWN_CHARACTERS = 60
+
+
+def printable(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """Vendor text made safe to put in an error message: characters that are not printable (terminal
+    escape codes, bidi overrides, line breaks) are written as Python escapes (`\\x1b`, `\\u202e`), and
+    text longer than `limit` characters is cut, saying how long it was."""
+    shown = "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text[:limit]
+    )
+    if len(text) > limit:
+        shown += f"... ({len(text):,} characters)"
+    return shown
+
 
 class Cafe24Error(Exception):
     """Any failure talking to Cafe24's sms_list."""

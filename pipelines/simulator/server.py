@@ -25,13 +25,17 @@ STATS_PATH = "/_sim/stats"
 RESET_PATH = "/_sim/reset"
 
 FAULT_KINDS = frozenset(
-    {"timeout", "reset", "http500", "http503", "code-100", "code0099", "truncated", "html"}
+    {"timeout", "reset", "http500", "http503", "code-100", "code0099", "truncated", "html", "redirect"}
 )
 NO_FAULT = "none"  # queued to let requests through before the faults queued after it
 XML_CONTENT_TYPE = "text/xml; charset=UTF-8"
 HTML_CONTENT_TYPE = "text/html; charset=UTF-8"
 UNAVAILABLE_PAGE = "<html><body>Service Temporarily Unavailable</body></html>"
 SERVER_ERROR_PAGE = "<html><body>Internal Server Error</body></html>"
+MOVED_PAGE = "<html><body>Moved</body></html>"
+# Where the "redirect" fault points: a path of the simulator itself, so a client that follows it stays on
+# loopback (and finds nothing there).
+MOVED_LOCATION = "/moved/sms_list.php"
 # The faults that replace the answer outright: status, body, content type, extra headers.
 _FAULT_ANSWERS: dict[str, tuple[int, str, str, dict[str, str]]] = {
     "http500": (500, SERVER_ERROR_PAGE, HTML_CONTENT_TYPE, {}),
@@ -39,6 +43,7 @@ _FAULT_ANSWERS: dict[str, tuple[int, str, str, dict[str, str]]] = {
     "code-100": (200, render_code("-100"), XML_CONTENT_TYPE, {}),
     "code0099": (200, render_code("0099"), XML_CONTENT_TYPE, {}),
     "html": (200, UNAVAILABLE_PAGE, HTML_CONTENT_TYPE, {}),
+    "redirect": (302, MOVED_PAGE, HTML_CONTENT_TYPE, {"Location": MOVED_LOCATION}),
 }
 
 
@@ -73,6 +78,7 @@ class Cafe24Simulator:
         self._lock = threading.Lock()
         self._store = MessageStore()
         self._faults: deque[str] = deque()
+        self._rewrites: list[tuple[bytes, bytes]] = []
         self._additions: list[tuple[int, str, list[SimMessage]]] = []
         self._requests = 0
         self._in_flight = 0
@@ -123,6 +129,17 @@ class Cafe24Simulator:
             raise ValueError(f"unknown fault {kind!r}; expected {NO_FAULT!r} or one of {sorted(FAULT_KINDS)}")
         with self._lock:
             self._faults.extend([kind] * times)
+
+    def rewrite_answers(self, old: bytes, new: bytes) -> None:
+        """From now on, replace every `old` in the bytes of each sms_list answer by `new`.
+
+        For what no honest answer holds: raw control characters or invalid UTF-8 in a message, an impossible
+        date, a totalCnt that lies. Rewrites stay until the simulator stops, so a re-read sees them again.
+        """
+        if not old:
+            raise ValueError("a rewrite needs the bytes to replace")
+        with self._lock:
+            self._rewrites.append((old, new))
 
     @property
     def requests(self) -> int:
@@ -226,6 +243,13 @@ class Cafe24Simulator:
             self._apply_additions(number)
             return text
 
+    def _rewritten(self, body: bytes) -> bytes:
+        with self._lock:
+            rewrites = list(self._rewrites)
+        for old, new in rewrites:
+            body = body.replace(old, new)
+        return body
+
     def _answered(self, number: int) -> None:
         with self._lock:
             self._apply_additions(number)
@@ -319,7 +343,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the "reset" fault: hang up without answering
             return
         status, text, content_type, headers = answer
-        self._send(status, text.encode("utf-8"), content_type, headers)
+        self._send(status, simulator._rewritten(text.encode("utf-8")), content_type, headers)
 
     def _prepare_answer(
         self, simulator: Cafe24Simulator, fields: dict[str, str], number: int, fault: str | None

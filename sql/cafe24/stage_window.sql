@@ -1,17 +1,42 @@
 -- Stage one window read: parse the listed records (all text, as received) and give each its identity.
--- Inputs: the registered view cafe24_listed_records(rid, sendType, ..., refundDate); $account, $message_type.
+-- Inputs: the registered views cafe24_listed_records(rid, sendType, ..., refundDate) and
+-- cafe24_listed_pages (for the time of the read); $account, $message_type.
+-- A record without a usable sendDateTime or sendStatus, or with a date outside the plausible range, gets a
+-- reject_reason and goes to the quarantine.
 -- The identity is every field that describes the message itself; status, refund and regDate change later
 -- and are left out. Phone numbers count by their digits, so a change of formatting is not a new message.
 
 CREATE OR REPLACE TEMP TABLE cafe24_incoming AS
-WITH parsed AS (
+WITH read_time AS (
+    -- When the window was read, as a KST wall-clock time (the latest page's arrival).
+    SELECT timezone('Asia/Seoul', coalesce(max(fetched_at), now())) AS local_read_at FROM cafe24_listed_pages
+),
+parsed AS (
     SELECT
-        *,
+        cafe24_listed_records.*,
         try_strptime(trim(sendDateTime), '%Y%m%d%H%M') AS local_sent_at,
+        try_strptime(nullif(trim(refundDate), ''), '%Y%m%d%H%M') AS local_refunded_at,
         try_cast(trim(sendStatus) AS INTEGER) AS status_number,
         regexp_replace(coalesce(sendPhone, ''), '[^0-9]', '', 'g') AS sender_digits,
-        regexp_replace(coalesce(receivePhone, ''), '[^0-9]', '', 'g') AS recipient_digits
-    FROM cafe24_listed_records
+        regexp_replace(coalesce(receivePhone, ''), '[^0-9]', '', 'g') AS recipient_digits,
+        local_read_at
+    FROM cafe24_listed_records, read_time
+),
+checked AS (
+    -- A plausible date is from 2000-01-01 to 366 days after the read (reservations lie ahead). Dates at the
+    -- calendar's edges (year 1, year 9999) cannot be converted to Python's datetime once stored. From 2000
+    -- on, every KST wall-clock time exists and is unambiguous: Korea has had no daylight saving since 1988.
+    SELECT
+        *,
+        CASE
+            WHEN local_sent_at IS NULL THEN 'sendDateTime is missing or not YYYYMMDDHHII'
+            WHEN local_sent_at < TIMESTAMP '2000-01-01' OR local_sent_at > local_read_at + INTERVAL 366 DAY
+                THEN 'sendDateTime is before 2000-01-01 or more than 366 days after the read'
+            WHEN status_number IS NULL THEN 'sendStatus is missing or not a number'
+            WHEN local_refunded_at < TIMESTAMP '2000-01-01' OR local_refunded_at > local_read_at + INTERVAL 366 DAY
+                THEN 'refundDate is before 2000-01-01 or more than 366 days after the read'
+        END AS reject_reason
+    FROM parsed
 )
 SELECT
     rid,
@@ -31,20 +56,17 @@ SELECT
     nullif(trim(regDate), '') AS reg_date,
     status_number AS send_status,
     nullif(trim(refundDate), '') AS refund_date,
-    timezone('Asia/Seoul', try_strptime(nullif(trim(refundDate), ''), '%Y%m%d%H%M')) AS refunded_at,
-    CASE
-        WHEN local_sent_at IS NULL THEN 'sendDateTime is missing or not YYYYMMDDHHII'
-        WHEN status_number IS NULL THEN 'sendStatus is missing or not a number'
-    END AS reject_reason,
+    timezone('Asia/Seoul', local_refunded_at) AS refunded_at,
+    reject_reason,
     md5(concat_ws(chr(31),
         $account, $message_type, coalesce(upper(trim(sendType)), ''), sender_digits, recipient_digits,
         coalesce(trim(sendDateTime), ''), coalesce(subject, ''), coalesce(msg, '')
     )) AS identity_key,
-    CASE WHEN local_sent_at IS NULL OR status_number IS NULL THEN to_json({
+    CASE WHEN reject_reason IS NOT NULL THEN to_json({
         sendType: sendType, sendPhone: sendPhone, receivePhone: receivePhone, subject: subject, msg: msg,
         sendDateTime: sendDateTime, regDate: regDate, sendStatus: sendStatus, refundDate: refundDate
     }) END AS record
-FROM parsed;
+FROM checked;
 
 -- The stored messages that share an identity with a listed record: the only rows a read can touch.
 CREATE OR REPLACE TEMP TABLE cafe24_candidates AS

@@ -245,6 +245,12 @@ FAULT_SIGNS = {
     "code0099": lambda r: xmltodict.parse(r.content) == {"API": {"code": "0099"}},
     "html": lambda r: r.headers["Content-Type"].startswith("text/html") and "Temporarily" in r.text,
     "truncated": lambda r: r.status_code == 200 and r.text.startswith("<?xml") and "</API>" not in r.text,
+    # requests follows the redirect (to a path of the simulator that does not exist).
+    "redirect": lambda r: (
+        [h.status_code for h in r.history] == [302]
+        and r.history[0].headers["Location"] == "/moved/sms_list.php"
+        and r.status_code == 404
+    ),
 }
 
 
@@ -272,6 +278,18 @@ def test_timeout_fault_answers_too_late(sim, http):
     with pytest.raises(requests.Timeout):
         http.post(sim.url, data={"user_id": USER, "secure": SECURE, "date": "20261121"}, timeout=0.1)
     assert listing(sim, http)["code"] == "0000"
+
+
+def test_rewrites_put_bytes_no_honest_answer_holds_into_every_answer(sim, http):
+    sim.load(USER, numbered(DAY, 2))
+    sim.rewrite_answers(b"<totalCnt>2</totalCnt>", b"<totalCnt>1000000000</totalCnt>")
+    sim.rewrite_answers("안녕하세요".encode(), b"\xff\x01")
+    for _ in range(2):  # a rewrite stays for every later answer
+        content = post(sim, http).content
+        assert b"<totalCnt>1000000000</totalCnt>" in content
+        assert content.count(b"<msg><![CDATA[\xff\x01]]></msg>") == 2
+    with pytest.raises(ValueError, match="bytes to replace"):
+        sim.rewrite_answers(b"", b"anything")
 
 
 def test_unknown_fault_is_refused(sim):
