@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import dagster as dg
 
 from assets.outcomes import OutcomesConfig, delivery_outcomes
-from pipelines.exports import export_report_day
+from pipelines.exports import ExportRun, export_due_days
 from pipelines.kst import KST
 from pipelines.notify import NotificationError, notify_slack
 from pipelines.reports import build_daily_reports, latest_headline
@@ -25,28 +25,32 @@ def daily_reports(
 ) -> dg.MaterializeResult:
     """report_delivery_daily, report_failure_reasons_daily, report_refunds_daily and report_billing_daily:
     what analysts chart, finance reconciles and operations reads each morning. Only the days whose outcomes
-    changed (or whose refund window just closed) are rebuilt, and exported as CSV, Parquet and
-    daily_report.html under SMS_OUTPUT_DIR/<day>/. When a Slack webhook is configured, the latest complete
-    day's headline and the week's finance findings are posted once per day."""
+    changed (or whose refund window just closed) are rebuilt. Every day whose files under
+    SMS_OUTPUT_DIR/<day>/ (CSV, Parquet, daily_report.html) are missing or older than its figures is
+    exported: the days just rebuilt, and any an earlier run did not finish. A day whose export fails is
+    reported (export_failures) and tried again by the next run; the others are written all the same. When a
+    Slack webhook is configured, the latest complete day's headline and the week's finance findings are
+    posted once per day."""
     now = datetime.now(KST)
     with warehouse.open() as wh:
         built = build_daily_reports(wh, now, config.settle_hours)
         days = built.pop("days")
-        # The reports were just built as of `now` with this settle window: the pages use the same.
-        files = [
-            path
-            for day in days
-            for path in export_report_day(
-                wh, exports.folder(), day, now=now, settle_hours=config.settle_hours
-            )
-        ]
+        exported = export_due_days(wh, exports.folder())
+        _log_failures(context, exported)
         latest_day, headline = latest_headline(wh)
         slack_state = _post_morning_message(context, wh, slack, exports, now)
-    context.log.info(f"daily_reports: {len(days)} days rebuilt, {len(files)} files written")
+    context.log.info(
+        f"daily_reports: {len(days)} days rebuilt, {len(exported.days)} days exported "
+        f"({len(exported.files)} files), {len(exported.failures)} days failed to export"
+    )
     return dg.MaterializeResult(
         metadata={
             **built,
-            "files_written": len(files),
+            "days_exported": len(exported.days),
+            "files_written": len(exported.files),
+            "export_failures": dg.MetadataValue.json(
+                {day.isoformat(): error for day, error in exported.failures.items()}
+            ),
             "output_dir": str(exports.folder().resolve()),
             "headline_day": str(latest_day),
             "daily_report": _report_path(exports, latest_day),
@@ -54,6 +58,14 @@ def daily_reports(
             "slack": slack_state,
         }
     )
+
+
+def _log_failures(context: dg.AssetExecutionContext, exported: ExportRun) -> None:
+    """One error line per day whose export failed: it is retried by the next run."""
+    for day, error in exported.failures.items():
+        context.log.error(
+            f"daily_reports: the files of {day} were not written (the next run retries): {error}"
+        )
 
 
 def _report_path(exports: ExportsResource, day: date | None) -> dg.MetadataValue:

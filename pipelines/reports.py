@@ -11,10 +11,12 @@ def build_daily_reports(
     warehouse: Warehouse, now: datetime, settle_hours: int = DEFAULT_SETTLE_HOURS
 ) -> dict[str, Any]:
     """Rebuild, in one transaction, the report rows of every day whose outcomes changed since the last
-    report build; returns how many days were rebuilt, which, and the size of each table."""
+    report build, and record that those days have new figures (their exports are due); returns how many
+    days were rebuilt, which, and the size of each table."""
     with warehouse.transaction():
         built = warehouse.records("reports/build", now=now, settle_hours=settle_hours)[0]
         days: list[date] = [day for (day,) in warehouse.rows("reports/days_rebuilt")]
+        warehouse.run("reports/record_day_builds", now=now, settle_hours=settle_hours)
     return {**built, "days": days}
 
 

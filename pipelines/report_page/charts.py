@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 # Matplotlib's settings while the charts are drawn. Text stays SVG text (the browser draws it in a sans-serif
-# font) rather than glyph outlines: a third faster to render, smaller, and searchable in the page. The fixed
-# hash salt makes the SVG the same on every render.
+# font) rather than glyph outlines: a third faster to render, smaller, and searchable in the page. Labels are
+# data (vendor text among them): never parsed as math between dollar signs. The fixed hash salt makes the SVG
+# the same on every render.
 STYLE = {
+    "text.parse_math": False,
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -36,6 +38,7 @@ VENDOR_COLOURS = {"cafe24": "#4e79a7", "infobank": "#f28e2b"}
 OTHER_COLOURS = ("#76b7b2", "#b07aa1", "#9c755f", "#edc948")
 DELIVERED, FAILED, IN_FLIGHT, UNKNOWN = "#59a14f", "#e15759", "#9db4d0", "#bab0ac"
 MOST_REASONS = 12
+LONGEST_LABEL = 40  # characters of a bar's label; longer ones are shortened (the full text is in the tables)
 WIDE = 9.0  # inches: the trend charts
 NARROW = 7.0  # inches: the charts of the day
 
@@ -187,7 +190,7 @@ def _figure(
 
 def _bar_figure(labels: Sequence[str], right: float = 0.4) -> tuple[Figure, Axes]:
     """A figure for horizontal bars, one per label: as tall as the bars need, the labels fitting at left."""
-    longest = max((len(str(label)) for label in labels), default=10)
+    longest = max((len(_label(label)) for label in labels), default=10)
     height = 1.0 + 0.26 * max(len(labels), 3)
     figure, axes = _figure(NARROW, height, left=0.2 + 0.07 * longest, bottom=0.45, top=0.35, right=right)
     axes.grid(axis="x")
@@ -209,7 +212,7 @@ def _stacked_bars(axes: Axes, labels: Sequence[str], series: Stack, totals: bool
             axes.annotate(
                 f"{total:,.0f}", (total, position), xytext=(3, 0), textcoords="offset points", va="center"
             )
-    axes.set_yticks(range(len(labels)), [str(label) for label in labels])
+    axes.set_yticks(range(len(labels)), [_label(label) for label in labels])
     axes.set_ylim(len(labels) - 0.5, -0.5)
     axes.set_xlim(left=0)
     axes.xaxis.get_major_locator().set_params(integer=True, nbins=5)
@@ -263,23 +266,40 @@ def _no_data(figure: Figure, axes: Axes, message: str) -> Figure:
     return figure
 
 
+def _label(value: object) -> str:
+    """A bar's label: the text on one line (control characters such as tabs and line breaks as spaces),
+    shortened to LONGEST_LABEL characters so that the chart keeps its shape."""
+    text = _CONTROL.sub(" ", str(value))
+    return text if len(text) <= LONGEST_LABEL else text[: LONGEST_LABEL - 1] + "…"
+
+
 def _vendor_colour(vendor: str, position: int) -> str:
     return VENDOR_COLOURS.get(vendor, OTHER_COLOURS[position % len(OTHER_COLOURS)])
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+# A tag: matplotlib escapes < and > in text and attribute values, so text never matches.
+_TAG = re.compile(r"<[^>]*>")
 _NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
 _REFERENCES = re.compile(r'(\bid="|\bhref="#|url\(#)([^")]+)')
 
 
 def _svg(figure: Figure, key: str) -> str:
     """The figure as an `<svg>` element to inline in HTML: no XML prolog, metadata or namespace URLs, and
-    every id prefixed with `key`, so that several charts in one page never share an id."""
+    every id prefixed with `key`, so that several charts in one page never share an id. Only the tags are
+    rewritten: the text drawn (labels from the data) stays exactly as it is."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg")
     svg = _PROLOG.sub("", buffer.getvalue(), count=1)
     svg = _METADATA.sub("", svg, count=1)
-    svg = _NAMESPACES.sub("", svg).replace("xlink:href=", "href=")
-    svg = _REFERENCES.sub(lambda match: f"{match[1]}{key}-{match[2]}", svg)
+    svg = _TAG.sub(lambda tag: _rewrite_tag(tag[0], key), svg)
     return svg.replace("<svg ", f'<svg class="chart" data-chart="{key}" ', 1).strip()
+
+
+def _rewrite_tag(tag: str, key: str) -> str:
+    """One tag without namespace URLs, with `xlink:href` as `href`, and its ids and references to ids
+    prefixed with `key`."""
+    tag = _NAMESPACES.sub("", tag).replace("xlink:href=", "href=")
+    return _REFERENCES.sub(lambda match: f"{match[1]}{key}-{match[2]}", tag)

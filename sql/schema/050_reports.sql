@@ -126,3 +126,37 @@ COMMENT ON TABLE report_notifications IS 'Morning messages posted (the day''s he
 COMMENT ON COLUMN report_notifications.day IS 'The KST day the headline was about.';
 COMMENT ON COLUMN report_notifications.channel IS 'Where it went: slack.';
 COMMENT ON COLUMN report_notifications.posted_at IS 'When it was posted.';
+
+-- Bookkeeping of the exports (pipelines/exports.py): a run writes the files of every day whose figures are
+-- newer than its files, or whose files are missing, so a killed or failed export is completed by the next run.
+CREATE TABLE IF NOT EXISTS report_day_builds (
+    activity_date DATE PRIMARY KEY,
+    build_id UUID NOT NULL,
+    built_at TIMESTAMPTZ,
+    settle_hours INTEGER
+);
+COMMENT ON TABLE report_day_builds IS 'When each KST day''s report rows were last built: its figures, which its exported files must match.';
+COMMENT ON COLUMN report_day_builds.activity_date IS 'The KST day.';
+COMMENT ON COLUMN report_day_builds.build_id IS 'New at every rebuild of the day: the exports record which figures they hold by it.';
+COMMENT ON COLUMN report_day_builds.built_at IS 'When the report build ran, as of which the day''s page counts refunds missing; NULL for days built before this table existed.';
+COMMENT ON COLUMN report_day_builds.settle_hours IS 'The settle window of that build; NULL for days built before this table existed.';
+-- Days built before this table existed: their files are written once more, by the next run.
+INSERT INTO report_day_builds (activity_date, build_id)
+SELECT activity_date, gen_random_uuid()
+FROM (
+    SELECT activity_date FROM report_delivery_daily
+    UNION SELECT activity_date FROM report_failure_reasons_daily
+    UNION SELECT activity_date FROM report_refunds_daily
+    UNION SELECT activity_date FROM report_billing_daily
+)
+WHERE activity_date NOT IN (SELECT activity_date FROM report_day_builds);
+
+CREATE TABLE IF NOT EXISTS report_day_exports (
+    activity_date DATE PRIMARY KEY,
+    build_id UUID NOT NULL,
+    exported_at TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE report_day_exports IS 'The KST days whose files (CSV and Parquet per report table, daily_report.html) are all in SMS_OUTPUT_DIR/<day>/, recorded once the last of them is in place.';
+COMMENT ON COLUMN report_day_exports.activity_date IS 'The KST day.';
+COMMENT ON COLUMN report_day_exports.build_id IS 'The report_day_builds.build_id of the figures the files hold: when it differs, the files are older than the figures.';
+COMMENT ON COLUMN report_day_exports.exported_at IS 'When the day''s last file was written.';

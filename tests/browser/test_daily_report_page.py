@@ -1,12 +1,14 @@
-"""daily_report.html in a real browser: it renders its charts, with no error and no request but its own."""
+"""daily_report.html in a real browser: it renders its charts, with no error and no request but its own, and
+vendor text in it is shown as text: nothing in it runs."""
 
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Dialog, Page
 
 from pipelines.exports import DAILY_REPORT, export_report_day
 from tests.conftest import DAY
+from tests.integration.test_exports_escaping import CARRIER, REASONS, hostile_warehouse
 from tests.integration.test_report_page import build, load_traffic
 
 CHART_TITLES = [
@@ -26,8 +28,22 @@ def report(simulator, client, warehouse, tmp_path) -> Path:
     return tmp_path / "out" / DAY.isoformat() / DAILY_REPORT
 
 
+@pytest.fixture
+def hostile_report(simulator, client, warehouse, tmp_path) -> Path:
+    """The page of a day whose failure reasons and carrier are hostile vendor text."""
+    hostile_warehouse(simulator, client, warehouse)
+    export_report_day(warehouse, tmp_path / "out", DAY)
+    return tmp_path / "out" / DAY.isoformat() / DAILY_REPORT
+
+
+def dismiss(dialog: Dialog, errors: list[str]) -> None:
+    errors.append(f"dialog: {dialog.type} {dialog.message}")
+    dialog.dismiss()
+
+
 def open_page(browser: Browser, path: Path) -> tuple[Page, list[str], list[str]]:
-    """The page opened in a fresh context, with every request it made and every error it reported."""
+    """The page opened in a fresh context, with every request it made and every error it reported (a
+    dialog, such as an alert, counts as one)."""
     page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     requests: list[str] = []
     errors: list[str] = []
@@ -35,6 +51,7 @@ def open_page(browser: Browser, path: Path) -> tuple[Page, list[str], list[str]]
     page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("dialog", lambda dialog: dismiss(dialog, errors))
     page.goto(path.as_uri(), wait_until="load")
     return page, requests, errors
 
@@ -59,3 +76,17 @@ def test_the_page_renders_its_charts_with_no_error_and_fetches_nothing(browser, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 1100  # nothing wider than the window
     page.screenshot(path=tmp_path / "daily_report.png", full_page=True)
     assert (tmp_path / "daily_report.png").stat().st_size > 50_000
+
+
+def test_vendor_text_is_shown_as_text_and_nothing_in_it_runs(browser, hostile_report):
+    page, requests, errors = open_page(browser, hostile_report)
+    assert errors == []  # no alert, and no script or handler refused by the page's policy either
+    assert requests == [hostile_report.as_uri()]
+    assert page.locator("script, img, iframe, object, [onerror]").count() == 0
+    reasons = page.locator("#refund_missing td:nth-child(5)").all_text_contents()
+    for reason in ("<script>alert(1)</script>", '=HYPERLINK("http://x","click")', r"$\frac$ costs $1 or $2"):
+        assert reason in reasons and reason in REASONS
+        assert page.get_by_text(reason, exact=True).first.is_visible()
+    labels = page.locator('svg[data-chart="failure-reasons"] text').all_text_contents()
+    assert "<script>alert(1)</script>" in labels and r"$\frac$ costs $1 or $2" in labels
+    assert CARRIER in page.locator('svg[data-chart="carriers"] text').all_text_contents()

@@ -81,7 +81,7 @@ class Store:
         path = self.folder / WRITERS[writer]
         if path.exists():
             self.links += 1
-            os.link(path, self.folder / f"second-{self.links}.log")
+            os.link(path, self.folder / f"second-{self.links}-{WRITERS[writer]}")  # a name of the same kind
 
     def gzip_file(self, count_valid: int, junk: list[bytes]) -> None:
         self.links += 1
