@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from pipelines.infobank import ingest as ingest_module
 from pipelines.infobank.ingest import ingest_infobank
 from pipelines.infobank.lines import MAX_LINE_BYTES
 from pipelines.simulator import write_infobank_store
@@ -320,3 +321,26 @@ def test_a_store_of_demo_files_plus_a_corrupted_a_rotated_and_a_half_written_fil
     new = query(warehouse, "SELECT msgid, is_retry FROM infobank_reports WHERE msgid LIKE '9000%' ORDER BY 1")
     assert new == [("900002", False), ("900003", False), ("900004", False), ("900005", False)]
     assert ingest_infobank(warehouse, tmp_path).lines_read == 0  # idempotent: nothing new, nothing read
+
+
+def test_a_line_written_while_the_run_reads_the_file_waits_for_the_next_run(tmp_path, warehouse, monkeypatch):
+    path = tmp_path / "a.log"
+    path.write_text(f"{stamped(1)}\n", encoding="utf-8")
+    full = stamped(2, rescnt="12")
+
+    def plan_then_write(*args, **kwargs):
+        planned = real_plan_reads(*args, **kwargs)
+        with path.open("a", encoding="utf-8") as handle:  # the writer goes on while the run reads
+            handle.write(full[:-1])  # rescnt=1 so far, no newline yet
+        return planned
+
+    real_plan_reads = ingest_module.plan_reads
+    monkeypatch.setattr(ingest_module, "plan_reads", plan_then_write)
+    first = ingest_infobank(warehouse, tmp_path)
+    assert (first.lines_read, first.reports_accepted, first.quarantined) == (1, 1, 0)
+    monkeypatch.setattr(ingest_module, "plan_reads", real_plan_reads)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(full[-1:] + "\n")
+    second = ingest_infobank(warehouse, tmp_path)
+    assert (second.lines_read, second.reports_accepted) == (1, 1)
+    assert query(warehouse, "SELECT line_number, rescnt FROM infobank_reports WHERE msgid = '2'") == [(2, 12)]
