@@ -4,6 +4,7 @@ import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,24 @@ from typing import Any
 import duckdb
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-_STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?$", re.MULTILINE)
-_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class SqlStatement:
+    """One statement of a SQL file, and the names of the `$parameters` it uses."""
+
+    query: str
+    parameters: frozenset[str]
 
 
 @cache
-def sql_statements(name: str) -> tuple[str, ...]:
-    """The statements of `sql/<name>.sql`, split where a line ends with `;`."""
+def sql_statements(name: str) -> tuple[SqlStatement, ...]:
+    """The statements of `sql/<name>.sql`, as DuckDB's own parser splits them."""
     text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    statements = (part.strip() for part in _STATEMENT_END.split(text))
-    return tuple(s for s in statements if s and not _only_comments(s))
+    return tuple(
+        SqlStatement(statement.query, frozenset(statement.named_parameters))
+        for statement in duckdb.extract_statements(text)
+    )
 
 
 def _memory_size(text: str) -> str:
@@ -30,21 +39,12 @@ def _memory_size(text: str) -> str:
     return text.strip()
 
 
-def _only_comments(statement: str) -> bool:
-    return all(not line.strip() or line.strip().startswith("--") for line in statement.splitlines())
-
-
-def _bound(statement: str, params: Mapping[str, Any]) -> dict[str, Any]:
+def _bound(statement: SqlStatement, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters a statement names, so each statement gets exactly the values it uses."""
-    names = set(_PARAMETER.findall(_strip_comments(statement)))
-    missing = names - params.keys()
+    missing = statement.parameters - params.keys()
     if missing:
         raise KeyError(f"SQL parameter(s) not provided: {', '.join(sorted(missing))}")
-    return {name: params[name] for name in names}
-
-
-def _strip_comments(statement: str) -> str:
-    return "\n".join(line.split("--", 1)[0] for line in statement.splitlines())
+    return {name: params[name] for name in statement.parameters}
 
 
 class Warehouse:
@@ -61,7 +61,7 @@ class Warehouse:
         """Run every statement of `sql/<name>.sql`; returns the connection holding the last result."""
         result = self.connection
         for statement in sql_statements(name):
-            result = self.connection.execute(statement, _bound(statement, params))
+            result = self.connection.execute(statement.query, _bound(statement, params))
         return result
 
     def rows(self, name: str, **params: Any) -> list[tuple[Any, ...]]:
