@@ -6,7 +6,6 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines.kst import KST
 from pipelines.warehouse import Warehouse
 
 TREND_DAYS = 30
@@ -37,17 +36,12 @@ class DailyFigures:
     refunds: pd.DataFrame
     billing: pd.DataFrame
     findings: dict[str, Finding]
+    settled_at: datetime  # when the day's settle window closes: then a failure without a refund is missing
 
     @property
     def trend_days(self) -> list[date]:
         """The days of the trend charts: the TREND_DAYS days ending with the report's day."""
         return [self.day - timedelta(days=back) for back in range(TREND_DAYS - 1, -1, -1)]
-
-    @property
-    def settled_at(self) -> datetime:
-        """When the day's settle window closes: from then on, a failure without a refund is refund_missing."""
-        next_day = datetime.combine(self.day + timedelta(days=1), datetime.min.time(), tzinfo=KST)
-        return next_day + timedelta(hours=self.settle_hours)
 
     @property
     def has_messages(self) -> bool:
@@ -88,4 +82,5 @@ def read_daily_figures(warehouse: Warehouse, day: date, now: datetime, settle_ho
             )
             for row in findings
         },
+        settled_at=warehouse.rows("report_page/settles_at", day=day, settle_hours=settle_hours)[0][0],
     )

@@ -48,8 +48,7 @@ WHERE (SELECT full_rebuild FROM outcome_build_plan)
                   WHERE loaded_at > (SELECT infobank_since FROM outcome_build_plan))
 UNION
 SELECT message_key FROM delivery_outcomes
-WHERE status IN ('pending', 'scheduled')
-  AND $now > CAST(activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT));
+WHERE is_in_flight(status) AND is_settled(activity_date, $settle_hours, $now);
 
 CREATE OR REPLACE TEMP TABLE outcome_rows AS
 SELECT
@@ -126,8 +125,7 @@ WITH judged AS (
     SELECT
         *,
         status IS NULL AS unmapped,
-        status IN ('pending', 'scheduled')
-            AND $now > CAST(activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT)) AS overdue
+        is_in_flight(status) AND is_settled(activity_date, $settle_hours, $now) AS overdue
     FROM outcome_rows
 )
 SELECT

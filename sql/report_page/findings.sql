@@ -10,8 +10,8 @@
 WITH day_outcomes AS (
     SELECT
         *,
-        status IN ('undelivered', 'rejected', 'expired') AS failed,
-        $now > CAST(activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT)) AS settled
+        is_failed(status) AS failed,
+        is_settled(activity_date, $settle_hours, $now) AS settled
     FROM delivery_outcomes
     WHERE activity_date = $day
 ),

@@ -19,7 +19,7 @@ WHERE built_at > coalesce((SELECT outcomes_through FROM last), '-infinity'::TIME
 UNION
 SELECT DISTINCT activity_date
 FROM delivery_outcomes
-WHERE CAST(activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT))
+WHERE settles_at(activity_date, $settle_hours)
       BETWEEN coalesce((SELECT built_at FROM last), '-infinity'::TIMESTAMPTZ) AND $now
 UNION
 SELECT DISTINCT activity_date
@@ -32,8 +32,8 @@ SELECT
     o.*,
     coalesce(o.message_type, '(unknown)') AS type_label,
     coalesce(o.carrier, '(unknown)') AS carrier_label,
-    o.status IN ('undelivered', 'rejected', 'expired') AS failed,
-    $now > CAST(o.activity_date + 1 AS TIMESTAMPTZ) + to_hours(CAST($settle_hours AS BIGINT)) AS settled,
+    is_failed(o.status) AS failed,
+    is_settled(o.activity_date, $settle_hours, $now) AS settled,
     coalesce(r.retries, 0) AS retries,
     -- Cafe24 gives a failed message's unit back when it refunds it.
     CASE WHEN o.refunded_at IS NOT NULL THEN coalesce(o.billed_units, 0) ELSE 0 END AS refunded_units,
@@ -63,9 +63,9 @@ SELECT
     count(*) FILTER (WHERE status = 'pending'),
     count(*) FILTER (WHERE status = 'scheduled'),
     count(*) FILTER (WHERE status = 'unknown'),
-    count(*) FILTER (WHERE status = 'delivered' OR failed),
-    count(*) FILTER (WHERE status = 'delivered') / nullif(count(*) FILTER (WHERE status = 'delivered' OR failed), 0),
-    count(*) FILTER (WHERE status IN ('pending', 'scheduled')) / count(*),
+    count(*) FILTER (WHERE is_decided(status)),
+    count(*) FILTER (WHERE status = 'delivered') / nullif(count(*) FILTER (WHERE is_decided(status)), 0),
+    count(*) FILTER (WHERE is_in_flight(status)) / count(*),
     quantile_cont(epoch(delivered_at - sent_at), 0.5),
     quantile_cont(epoch(delivered_at - sent_at), 0.95)
 FROM report_outcomes

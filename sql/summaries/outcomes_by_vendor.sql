@@ -4,11 +4,11 @@ SELECT
     coalesce(message_type, '-') AS type,
     count(*) AS messages,
     count(*) FILTER (WHERE status = 'delivered') AS delivered,
-    count(*) FILTER (WHERE status IN ('undelivered', 'rejected', 'expired')) AS failed,
-    count(*) FILTER (WHERE status IN ('pending', 'scheduled')) AS in_flight,
+    count(*) FILTER (WHERE is_failed(status)) AS failed,
+    count(*) FILTER (WHERE is_in_flight(status)) AS in_flight,
     count(*) FILTER (WHERE status = 'unknown') AS unknown,
     round(100.0 * count(*) FILTER (WHERE status = 'delivered')
-          / nullif(count(*) FILTER (WHERE status IN ('delivered', 'undelivered', 'rejected', 'expired')), 0), 2)
+          / nullif(count(*) FILTER (WHERE is_decided(status)), 0), 2)
         AS delivery_rate_pct,
     sum(billed_units) AS billed_units,
     count(refunded_at) AS refunded
