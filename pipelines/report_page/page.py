@@ -89,9 +89,14 @@ FINDING_TEXT = {
         "Refunds unexpected",
         "Cafe24 messages that were delivered and refunded all the same.",
     ),
-    "billed_failures": (
+    "billed_units_on_failures": (
         "Billed failures",
-        "Messages that failed, were charged, and were not refunded: paid for, not delivered.",
+        "Messages that failed, were charged, and were not refunded: paid for, not delivered (a Cafe24 "
+        "failure once its settle window has passed, as its refund may still come until then).",
+    ),
+    "delivered_unbilled": (
+        "Delivered, not billed",
+        "Messages that were delivered with no billed unit.",
     ),
 }
 FINDING_COLUMNS = (

@@ -33,7 +33,9 @@ SELECT
     coalesce(o.message_type, '(unknown)') AS type_label,
     coalesce(o.carrier, '(unknown)') AS carrier_label,
     is_failed(o.status) AS failed,
-    is_settled(o.activity_date, $settle_hours, $now) AS settled,
+    finance_findings(
+        o.vendor, o.status, o.refunded_at, o.billed_units, is_settled(o.activity_date, $settle_hours, $now)
+    ) AS findings,
     coalesce(r.retries, 0) AS retries,
     -- Cafe24 gives a failed message's unit back when it refunds it.
     CASE WHEN o.refunded_at IS NOT NULL THEN coalesce(o.billed_units, 0) ELSE 0 END AS refunded_units,
@@ -87,8 +89,8 @@ SELECT
     activity_date, vendor,
     count(*) FILTER (WHERE failed),
     count(*) FILTER (WHERE failed AND refunded_at IS NOT NULL),
-    count(*) FILTER (WHERE failed AND refunded_at IS NULL AND settled),
-    count(*) FILTER (WHERE status = 'delivered' AND refunded_at IS NOT NULL),
+    count(*) FILTER (WHERE list_contains(findings, 'refund_missing')),
+    count(*) FILTER (WHERE list_contains(findings, 'refund_unexpected')),
     quantile_cont(epoch(refunded_at - sent_at) / 3600, 0.5) FILTER (WHERE failed),
     quantile_cont(epoch(refunded_at - sent_at) / 3600, 0.95) FILTER (WHERE failed)
 FROM report_outcomes
@@ -104,8 +106,8 @@ SELECT
     activity_date, vendor, carrier_label,
     count(*),
     coalesce(sum(billed_units), 0),
-    coalesce(sum(billed_units) FILTER (WHERE failed AND refunded_at IS NULL), 0),
-    count(*) FILTER (WHERE status = 'delivered' AND coalesce(billed_units, 0) = 0),
+    coalesce(sum(billed_units) FILTER (WHERE list_contains(findings, 'billed_units_on_failures')), 0),
+    count(*) FILTER (WHERE list_contains(findings, 'delivered_unbilled')),
     sum(retries),
     sum(refunded_units),
     CAST(coalesce(sum((coalesce(billed_units, 0) - refunded_units) * krw_per_unit), 0) AS DECIMAL(18, 2)),

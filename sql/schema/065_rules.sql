@@ -21,3 +21,23 @@ CREATE OR REPLACE MACRO settles_at(activity_date, settle_hours) AS
 -- Whether the settle window of `activity_date` has closed at `moment`.
 CREATE OR REPLACE MACRO is_settled(activity_date, settle_hours, moment) AS
     moment > settles_at(activity_date, settle_hours);
+
+-- The finance findings a message carries, as a list of names (usually empty), given whether its day's
+-- settle window has closed. The report tables count them, the daily page lists them, the morning message
+-- reads the report tables: one definition for all three.
+--   refund_missing            a Cafe24 failure with no refund once the settle window has closed
+--   refund_unexpected         a Cafe24 message delivered and refunded all the same
+--   billed_units_on_failures  a failure charged and not refunded: paid for, not delivered (a Cafe24
+--                             failure only once its settle window has closed: its refund may still come)
+--   delivered_unbilled        a delivery with no billed unit (Infobank rescnt=0 on a delivery)
+CREATE OR REPLACE MACRO finance_findings(vendor, status, refunded_at, billed_units, settled) AS
+    list_filter([
+        CASE WHEN vendor = 'cafe24' AND is_failed(status) AND refunded_at IS NULL AND settled
+            THEN 'refund_missing' END,
+        CASE WHEN vendor = 'cafe24' AND status = 'delivered' AND refunded_at IS NOT NULL
+            THEN 'refund_unexpected' END,
+        CASE WHEN is_failed(status) AND refunded_at IS NULL AND coalesce(billed_units, 0) > 0
+                AND (vendor <> 'cafe24' OR settled)
+            THEN 'billed_units_on_failures' END,
+        CASE WHEN status = 'delivered' AND coalesce(billed_units, 0) = 0 THEN 'delivered_unbilled' END
+    ], lambda finding: finding IS NOT NULL);
