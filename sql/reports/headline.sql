@@ -1,14 +1,13 @@
--- The headline of one KST day ($day) per vendor: messages, delivery rate, failures, in flight, billed units.
+-- The headline of one KST day ($day) per vendor that sent messages that day: the day rows of the page's
+-- headline (the daily_headline macro, sql/schema/070_headline.sql), as the command line and Slack show them.
 SELECT
-    d.activity_date AS day,
-    d.vendor,
-    sum(d.messages) AS messages,
-    round(100.0 * sum(d.delivered) / nullif(sum(d.final_outcomes), 0), 2) AS delivery_rate_pct,
-    sum(d.undelivered + d.rejected + d.expired) AS failed,
-    sum(d.pending + d.scheduled) AS in_flight,
-    (SELECT sum(b.billed_units) FROM report_billing_daily AS b WHERE b.activity_date = $day AND b.vendor = d.vendor)
-        AS billed_units
-FROM report_delivery_daily AS d
-WHERE d.activity_date = $day
-GROUP BY d.activity_date, d.vendor
-ORDER BY d.vendor;
+    CAST($day AS DATE) AS day,
+    vendor,
+    CAST(messages AS BIGINT) AS messages,
+    round(100.0 * delivery_rate, 2) AS delivery_rate_pct,
+    CAST(failed AS BIGINT) AS failed,
+    CAST(in_flight AS BIGINT) AS in_flight,
+    CAST(billed_units AS BIGINT) AS billed_units
+FROM daily_headline(CAST($day AS DATE))
+WHERE period = 'day' AND messages > 0
+ORDER BY vendor;
