@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import dagster as dg
 
 from assets.outcomes import OutcomesConfig, delivery_outcomes
-from pipelines.exports import ExportRun, export_due_days
+from pipelines.exports import ExportRun, daily_report_path, export_due_days
 from pipelines.kst import KST
 from pipelines.notify import NotificationError, notify_slack
 from pipelines.reports import build_daily_reports, latest_headline
@@ -70,10 +70,10 @@ def _log_failures(context: dg.AssetExecutionContext, exported: ExportRun) -> Non
 
 def _report_path(exports: ExportsResource, day: date | None) -> dg.MetadataValue:
     """The HTML report of the headline's day, as a path the UI shows (or nothing yet)."""
-    path = exports.folder().resolve() / str(day) / "daily_report.html"
-    return (
-        dg.MetadataValue.path(str(path)) if day is not None and path.exists() else dg.MetadataValue.text("")
-    )
+    if day is None:
+        return dg.MetadataValue.text("")
+    path = daily_report_path(exports.folder().resolve(), day)
+    return dg.MetadataValue.path(str(path)) if path.exists() else dg.MetadataValue.text("")
 
 
 def _post_morning_message(

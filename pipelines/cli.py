@@ -8,6 +8,7 @@ import warnings
 from datetime import date
 from pathlib import Path
 
+from pipelines.exports import daily_report_path
 from pipelines.reports import latest_headline
 from pipelines.resources import WarehouseResource
 from pipelines.run import PipelineError, RunSummary, default_range, one_line, run_pipeline
@@ -121,7 +122,7 @@ def _print_outcomes(first_day: date, last_day: date) -> None:
         return
     print(f"\nheadline of {day} (KST):")
     print(fixed_width(headline, indent="  "))
-    report = settings.output_dir / day.isoformat() / "daily_report.html"
+    report = daily_report_path(settings.output_dir, day)
     if report.exists():
         print(f"\ndaily report: {report.resolve()}")
 

@@ -125,6 +125,11 @@ def _describe(error: Exception) -> str:
     return text if len(text) <= LONGEST_FAILURE else text[: LONGEST_FAILURE - 1] + "…"
 
 
+def daily_report_path(output_dir: Path, day: date) -> Path:
+    """Where the page of `day` is written: `output_dir/<YYYY-MM-DD>/daily_report.html`."""
+    return output_dir / day.isoformat() / DAILY_REPORT
+
+
 def replace_atomically(path: Path, write: Callable[[str], object]) -> None:
     """Write through a temporary file in the same folder, then rename: readers never see half a file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")

@@ -7,6 +7,7 @@ from typing import Any
 
 import requests
 
+from pipelines.exports import daily_report_path
 from pipelines.reports import latest_headline
 from pipelines.text_table import fixed_width
 from pipelines.warehouse import Warehouse
@@ -64,7 +65,7 @@ def due_notification(warehouse: Warehouse, output_dir: Path | None = None) -> No
     if day is None or warehouse.rows("reports/notified", day=day, channel=CHANNEL)[0][0]:
         return None
     findings = warehouse.records("reports/recent_findings", day=day)
-    report = (output_dir / day.isoformat() / "daily_report.html").resolve() if output_dir else None
+    report = daily_report_path(output_dir, day).resolve() if output_dir else None
     shown = report if report is not None and report.exists() else None
     return Notification(day, len(findings), morning_message(day, headline, findings, shown))
 

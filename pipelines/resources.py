@@ -9,6 +9,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipelines.cafe24.client import ClientConfig, SmsListClient
+from pipelines.cafe24.windows import DEFAULT_LOOKBACK_DAYS
 from pipelines.settings import DEFAULT_MEMORY_LIMIT
 from pipelines.warehouse import Warehouse
 
@@ -40,7 +41,9 @@ class Cafe24Resource(dg.ConfigurableResource):
     sms_list_url: str = Field(description="The sms_list.php address.")
     user_id: str = Field(description="The SMS account id.")
     secure: str = Field(description="The account's secure key; give it as EnvVar('CAFE24_SMS_SECURE').")
-    lookback_days: int = Field(default=3, ge=0, description="Days before the range re-read for late changes.")
+    lookback_days: int = Field(
+        default=DEFAULT_LOOKBACK_DAYS, ge=0, description="Days before the range re-read for late changes."
+    )
     window_days: int = Field(default=7, ge=1, le=7, description="Days per sms_list query (Cafe24 allows 7).")
     page_size: int = Field(default=50, ge=1, le=50, description="Rows per page (Cafe24 allows 50).")
     concurrency: int = Field(default=8, ge=1, le=32, description="Pages fetched at once within a window.")

@@ -4,10 +4,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.cafe24.windows import DEFAULT_LOOKBACK_DAYS
+
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_OUTPUT_DIR = "out"
 DEFAULT_ANALYTICS_DIR = "data/analytics"
-DEFAULT_LOOKBACK_DAYS = 3
 DEFAULT_MEMORY_LIMIT = "1GB"
 
 

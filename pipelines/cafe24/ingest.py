@@ -15,7 +15,13 @@ import pyarrow as pa
 
 from pipelines.cafe24.answer import RECORD_FIELDS
 from pipelines.cafe24.client import SmsListClient, WindowListing
-from pipelines.cafe24.windows import MAX_WINDOW_DAYS, SmsType, Window, windows_for_range
+from pipelines.cafe24.windows import (
+    DEFAULT_LOOKBACK_DAYS,
+    MAX_WINDOW_DAYS,
+    SmsType,
+    Window,
+    windows_for_range,
+)
 from pipelines.warehouse import Warehouse
 
 MATCH_PASSES = (1, 2, 3, 4)
@@ -169,7 +175,7 @@ def ingest_cafe24(
     first_day: date,
     last_day: date,
     *,
-    lookback_days: int = 3,
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS,
     window_days: int = MAX_WINDOW_DAYS,
     progress: Callable[[str], None] = lambda _: None,
 ) -> IngestStats:

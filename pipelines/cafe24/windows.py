@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from enum import Enum
 
 MAX_WINDOW_DAYS = 7
+# Days before a requested range that every run reads again: Cafe24 changes statuses and refunds later.
+DEFAULT_LOOKBACK_DAYS = 3
 
 
 class SmsType(Enum):
