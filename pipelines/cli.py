@@ -57,6 +57,8 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
             print(f"  WARNING {warning}")
         for name in summary.failed_checks:
             print(f"  FAILED {name}: {summary.checks[name].description}")
+    if summary.step_seconds:
+        print("\nseconds per step: " + ", ".join(f"{s} {t:.2f}" for s, t in summary.step_seconds.items()))
     print(f"\nwarehouse: {settings.warehouse_path.resolve()}")
     if "daily_reports" in summary.materialized:
         print(

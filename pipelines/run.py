@@ -37,6 +37,7 @@ class RunSummary:
 
     materialized: dict[str, dict[str, Any]] = field(default_factory=dict)
     checks: dict[str, CheckOutcome] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed_checks(self) -> list[str]:
@@ -143,6 +144,9 @@ def run_pipeline(
             result = definitions.resolve_job_def(job_name).execute_in_process(
                 run_config=CONSOLE_LOGGING, instance=instance, tags=tags, raise_on_error=False
             )
+            for step in instance.get_run_step_stats(result.run_id):
+                if step.start_time is not None and step.end_time is not None:
+                    summary.step_seconds[step.step_key] = step.end_time - step.start_time
         if result.success:
             _collect(result, summary)
         else:

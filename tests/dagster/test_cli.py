@@ -40,6 +40,7 @@ def test_a_run_prints_a_summary_and_exits_zero(environment, simulator, capsys, t
     assert "rows_new" in out and "12" in out
     assert "checks: 9 of 9 passed" in out  # Cafe24 3, delivery_outcomes 5, daily_reports freshness 1
     assert str(tmp_path / "cli.duckdb") in out
+    assert "seconds per step: cafe24_messages " in out  # how long each step took, for operations
 
 
 def test_without_any_vendor_the_run_says_so_and_skips_them(environment, capsys):
