@@ -1,19 +1,33 @@
-"""The shape every row-finding asset check shares: a query in sql/checks/ that should find nothing."""
+"""The shape every finding asset check shares: a query in sql/checks/ that should find nothing.
+
+Such a query returns one row per kind of problem: `problem` (what is wrong, in words), `offending` (how many
+rows or keys) and `examples` (the first few keys, to look them up)."""
+
+from typing import Any
 
 import dagster as dg
 
 from pipelines.resources import WarehouseResource
 
 
-def rows_check(
-    warehouse: WarehouseResource, name: str, passed_text: str, failed_text: str
-) -> dg.AssetCheckResult:
-    """Passes when sql/checks/<name>.sql finds no rows; otherwise lists the first ones it found."""
+def findings_check(warehouse: WarehouseResource, name: str, passed_text: str) -> dg.AssetCheckResult:
+    """Passes when sql/checks/<name>.sql finds nothing; otherwise fails (error) saying, per problem, how many
+    and a few example keys."""
     with warehouse.open() as wh:
-        rows = wh.rows(f"checks/{name}")
-    preview = "\n".join(str(row) for row in rows[:20])
+        findings = wh.records(f"checks/{name}")
     return dg.AssetCheckResult(
-        passed=not rows,
-        description=failed_text if rows else passed_text,
-        metadata={"offending_rows": len(rows), "first_rows": dg.MetadataValue.text(preview)},
+        passed=not findings,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="; ".join(describe_finding(f) for f in findings) if findings else passed_text,
+        metadata={
+            "offending": sum(f["offending"] for f in findings),
+            "by_problem": dg.MetadataValue.json({f["problem"]: f["offending"] for f in findings}),
+        },
     )
+
+
+def describe_finding(finding: dict[str, Any]) -> str:
+    """`problem: count (e.g. key, key, ...)`: one kind of problem in words."""
+    examples = ", ".join(finding["examples"])
+    more = ", ..." if finding["offending"] > len(finding["examples"]) else ""
+    return f"{finding['problem']}: {finding['offending']} (e.g. {examples}{more})"

@@ -5,7 +5,7 @@ from datetime import datetime
 import dagster as dg
 
 from assets.cafe24 import cafe24_messages
-from assets.checks import rows_check
+from assets.checks import findings_check
 from assets.infobank import infobank_reports
 from pipelines.kst import KST
 from pipelines.outcomes import DEFAULT_SETTLE_HOURS, build_delivery_outcomes
@@ -43,29 +43,33 @@ def delivery_outcomes(
 
 @dg.asset_check(asset=delivery_outcomes, blocking=True)
 def delivery_outcomes_keys_unique(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """No message_key appears twice."""
-    return rows_check(warehouse, "outcomes_duplicate_keys", "every message_key is unique", "duplicate keys")
+    """No message_key is held by two rows (delivery_outcomes has no key constraint of its own)."""
+    return findings_check(warehouse, "outcomes_duplicate_keys", "every message_key is unique")
 
 
 @dg.asset_check(asset=delivery_outcomes, blocking=True)
 def delivery_outcomes_statuses_canonical(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """Every row has a status from the canonical set."""
-    return rows_check(
-        warehouse, "outcomes_statuses_not_canonical", "every status is canonical", "statuses outside the set"
+    """Every row has a status from the canonical set and a vendor that is cafe24 or infobank."""
+    return findings_check(
+        warehouse, "outcomes_statuses_not_canonical", "every status and vendor is canonical"
     )
 
 
 @dg.asset_check(asset=delivery_outcomes, blocking=True)
 def delivery_outcomes_no_final_went_back(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """No message that was final in an earlier build is pending or scheduled now."""
-    return rows_check(warehouse, "outcomes_final_went_back", "no final status went back", "finals went back")
+    """No final status went back or strayed from its source: is_final agrees with the status (pending and
+    scheduled are never final), a message final in an earlier build is final and not in flight now, and a
+    message whose stored source is final has that final status here."""
+    return findings_check(warehouse, "outcomes_final_went_back", "no final status went back")
 
 
 @dg.asset_check(asset=delivery_outcomes, blocking=True)
 def delivery_outcomes_reconcile_with_ingestion(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """Messages in = messages out, per vendor and day."""
-    return rows_check(
-        warehouse, "outcomes_unreconciled", "messages in = messages out", "vendor days that do not reconcile"
+    """Reconciled by key against the stored rows: every cafe24_messages row, and every Infobank msgid with a
+    report that is not a retry, is an outcome with the same key and figures (vendor status, billed units,
+    refund, activity day ...), and every outcome's key has its stored message."""
+    return findings_check(
+        warehouse, "outcomes_unreconciled", "every stored message is one outcome with its key and figures"
     )
 
 
