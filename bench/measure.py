@@ -1,6 +1,7 @@
 """What every benchmark needs: each measurement in a fresh process, and that process's peak memory."""
 
 import multiprocessing
+import queue
 import resource
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,12 @@ def in_child(target: Callable[..., None], *args: Any) -> dict[str, Any]:
     results = context.Queue()
     process = context.Process(target=target, args=(*args, results))
     process.start()
-    figures = results.get()
+    while True:
+        try:
+            figures = results.get(timeout=1)
+            break
+        except queue.Empty:
+            if not process.is_alive():
+                raise RuntimeError(f"{target.__name__} died (exit code {process.exitcode})") from None
     process.join()
     return figures
