@@ -135,24 +135,24 @@ def run_pipeline(
     definitions = build_definitions()
     failures: list[str] = []
     vendors = jobs[:-1]
-    for job_name, tags in jobs:
-        if job_name == OUTCOMES_JOB and len(failures) == len(vendors):
-            break  # no vendor's data changed: nothing to build the outcomes and reports from
-        scope = f"{first_day}..{last_day} (KST)" if tags else "what is new"
-        say(f"running {job_name} for {scope}")
-        with _instance() as instance:
+    with _instance() as instance:  # one for the whole run: making one costs over a second
+        for job_name, tags in jobs:
+            if job_name == OUTCOMES_JOB and len(failures) == len(vendors):
+                break  # no vendor's data changed: nothing to build the outcomes and reports from
+            scope = f"{first_day}..{last_day} (KST)" if tags else "what is new"
+            say(f"running {job_name} for {scope}")
             result = definitions.resolve_job_def(job_name).execute_in_process(
                 run_config=CONSOLE_LOGGING, instance=instance, tags=tags, raise_on_error=False
             )
             for step in instance.get_run_step_stats(result.run_id):
                 if step.start_time is not None and step.end_time is not None:
                     summary.step_seconds[step.step_key] = step.end_time - step.start_time
-        if result.success:
-            _collect(result, summary)
-        else:
-            # One vendor's failure does not keep the other's data out of the outcomes and reports.
-            failures.append(f"{STEP_NAMES.get(job_name, job_name)}: {_root_cause(result)}")
-            say(f"{STEP_NAMES.get(job_name, job_name)} failed; the rest of the run goes on")
+            if result.success:
+                _collect(result, summary)
+            else:
+                # One vendor's failure does not keep the other's data out of the outcomes and reports.
+                failures.append(f"{STEP_NAMES.get(job_name, job_name)}: {_root_cause(result)}")
+                say(f"{STEP_NAMES.get(job_name, job_name)} failed; the rest of the run goes on")
     if failures:
         raise PipelineError("; ".join(failures))
     return summary
