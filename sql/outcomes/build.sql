@@ -50,6 +50,11 @@ UNION
 SELECT message_key FROM delivery_outcomes
 WHERE is_in_flight(status) AND is_settled(activity_date, $settle_hours, $now);
 
+-- Every report of the Infobank messages to rebuild, and nothing else: the message rule reads only these.
+CREATE OR REPLACE TEMP TABLE outcome_infobank_reports AS
+SELECT * FROM infobank_reports
+WHERE msgid IN (SELECT substr(message_key, 4) FROM outcome_keys WHERE starts_with(message_key, 'ib-'));
+
 CREATE OR REPLACE TEMP TABLE outcome_rows AS
 SELECT
     m.message_key,
@@ -105,9 +110,8 @@ SELECT
     NULL,
     i.report_count,
     i.has_conflict
-FROM infobank_messages AS i
-LEFT JOIN status_codes AS c ON c.vendor = 'infobank' AND c.code_kind = 'report' AND c.code = i.err_code
-WHERE 'ib-' || i.msgid IN (SELECT message_key FROM outcome_keys);
+FROM infobank_messages_of('outcome_infobank_reports') AS i
+LEFT JOIN status_codes AS c ON c.vendor = 'infobank' AND c.code_kind = 'report' AND c.code = i.err_code;
 
 -- The days these messages counted for before and after: what the daily reports must rebuild.
 INSERT INTO outcome_changed_days
@@ -139,7 +143,8 @@ SELECT
 FROM judged;
 
 INSERT INTO delivery_outcome_finals
-SELECT message_key, status, $now FROM delivery_outcomes WHERE is_final
+SELECT message_key, status, $now FROM delivery_outcomes
+WHERE is_final AND message_key IN (SELECT message_key FROM outcome_keys)
 ON CONFLICT (message_key) DO NOTHING;
 
 INSERT INTO outcome_builds
