@@ -16,14 +16,16 @@ WITH last AS (
 SELECT DISTINCT activity_date
 FROM outcome_changed_days
 WHERE built_at > coalesce((SELECT outcomes_through FROM last), '-infinity'::TIMESTAMPTZ)
+-- Days already reported (one small table, not every outcome): those whose settle window closed since the
+-- last build, and all of them when the price book changed.
 UNION
 SELECT DISTINCT activity_date
-FROM delivery_outcomes
+FROM report_delivery_daily
 WHERE settles_at(activity_date, $settle_hours)
       BETWEEN coalesce((SELECT built_at FROM last), '-infinity'::TIMESTAMPTZ) AND $now
 UNION
 SELECT DISTINCT activity_date
-FROM delivery_outcomes
+FROM report_delivery_daily
 WHERE EXISTS (SELECT 1 FROM last)
   AND (SELECT price_book_digest FROM last) IS DISTINCT FROM (SELECT digest FROM price_book_version);
 
@@ -42,7 +44,13 @@ SELECT
     p.krw_per_unit
 FROM delivery_outcomes AS o
 LEFT JOIN (
-    SELECT msgid, count(*) FILTER (WHERE is_retry) AS retries FROM infobank_reports GROUP BY msgid
+    SELECT msgid, count(*) FILTER (WHERE is_retry) AS retries
+    FROM infobank_reports
+    WHERE msgid IN (
+        SELECT vendor_message_id FROM delivery_outcomes
+        WHERE vendor = 'infobank' AND activity_date IN (SELECT activity_date FROM report_days)
+    )
+    GROUP BY msgid
 ) AS r ON o.vendor = 'infobank' AND r.msgid = o.vendor_message_id
 LEFT JOIN price_book AS p
     ON p.vendor = o.vendor
