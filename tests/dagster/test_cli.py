@@ -1,5 +1,7 @@
 """`python -m pipelines run`: through Dagster, clear on failure, and quiet about the secret."""
 
+import re
+
 import pytest
 
 from pipelines.cli import main
@@ -37,7 +39,7 @@ def test_a_run_prints_a_summary_and_exits_zero(environment, simulator, capsys, t
     simulator.load(ACCOUNT, rows_on(DAY, 12))
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
     out = capsys.readouterr().out
-    assert "rows_new" in out and "12" in out
+    assert re.findall(r"^  rows_new +(\d+)$", out, flags=re.MULTILINE) == ["12"]
     assert "checks: 9 of 9 passed" in out  # Cafe24 3, delivery_outcomes 5, daily_reports freshness 1
     assert str(tmp_path / "cli.duckdb") in out
     assert "seconds per step: cafe24_messages " in out  # how long each step took, for operations

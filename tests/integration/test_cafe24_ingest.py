@@ -2,10 +2,10 @@
 
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -185,15 +185,18 @@ def test_a_failed_run_commits_nothing_of_its_failing_window(simulator, warehouse
         pytest.raises(Cafe24UnavailableError),
     ):
         ingest(client, warehouse)
-    # The day's SMS and LMS windows are read side by side, so the fault meets either one's first request.
-    # The failing window leaves nothing; the other commits whole, and only if it comes first (SMS).
+    # The day's SMS and LMS windows are read side by side, so the fault meets either one's first request;
+    # the request log says which. The failing window leaves nothing. Windows are written in order, SMS
+    # first: a failed SMS read stops the run before anything commits, while after a failed LMS read the
+    # SMS window, read whole, has committed whole.
+    sms_window_failed = simulator.request_log[0].get("smsType", "") == SmsType.SMS.value
     committed = warehouse.connection.execute(
         "SELECT f.message_type, f.pages, count(p.fetch_id) FROM cafe24_fetches AS f "
         "LEFT JOIN cafe24_raw_pages AS p USING (fetch_id) GROUP BY ALL"
     ).fetchall()
-    assert committed in ([], [("SMS", 3, 3)])
-    assert count(warehouse, "cafe24_messages") == (120 if committed else 0)
-    assert count(warehouse, "cafe24_raw_pages") == (3 if committed else 0)
+    assert committed == ([] if sms_window_failed else [("SMS", 3, 3)])
+    assert count(warehouse, "cafe24_messages") == (0 if sms_window_failed else 120)
+    assert count(warehouse, "cafe24_raw_pages") == (0 if sms_window_failed else 3)
 
 
 def test_authentication_failure_writes_nothing(simulator, warehouse):
@@ -203,10 +206,22 @@ def test_authentication_failure_writes_nothing(simulator, warehouse):
     assert count(warehouse, "cafe24_fetches") == 0
 
 
-@pytest.mark.parametrize("killed_after_requests", [2, 9, 16])
+# What the ingestion logs once a window read has committed (pipelines/cafe24/ingest.py, `progress`).
+WINDOW_COMMITTED = re.compile(r"cafe24 (SMS|LMS) .+: \d+ rows \(\d+ new, \d+ updated\) in \d+ requests")
+
+
+def weeks_of(rows: list[tuple], first: date, weeks: int) -> list[tuple]:
+    """The rows of `messages` whose activity_date lies in the first `weeks` weeks from `first`."""
+    return [row for row in rows if row[9] < first + timedelta(weeks=weeks)]
+
+
+@pytest.mark.parametrize("killed_after_windows", [1, 2, 3])
 def test_killing_the_run_at_any_moment_then_rerunning_equals_an_uninterrupted_run(
-    simulator, tmp_path, killed_after_requests
+    simulator, tmp_path, killed_after_windows
 ):
+    """21 days are 6 window reads (3 weeks, SMS and LMS), written in order while the next ones are read.
+    The run is killed right after its n-th window committed, with later windows mid-read; every message
+    of the third week is still to come, so the crashed warehouse holds a non-empty strict part."""
     first, last = DAY, DAY + timedelta(days=20)
     traffic = [m for offset in range(21) for m in rows_on(first + timedelta(days=offset), 30 + offset)]
     simulator.load(ACCOUNT, traffic)
@@ -228,15 +243,24 @@ def test_killing_the_run_at_any_moment_then_rerunning_equals_an_uninterrupted_ru
         "SMS_WAREHOUSE": crashed.database,
     }
     command = [sys.executable, "-m", "pipelines", "run", "--start", str(first), "--end", str(last)]
-    run = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while simulator.requests < killed_after_requests and run.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
+    run = subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    committed = 0
+    for line in run.stderr:  # Dagster's console log; the process ends the loop if it exits first
+        committed += bool(WINDOW_COMMITTED.search(line))
+        if committed == killed_after_windows:
+            break
     run.kill()
+    run.stderr.close()
     assert run.wait() == -signal.SIGKILL, "the run finished before it could be killed"
+    assert committed == killed_after_windows
 
     simulator.latency = 0
     with SmsListClient(client_config(simulator)) as client, crashed.open() as wh:
+        # Whole weeks as the clean run stored them: at least the SMS weeks logged, never the third one.
+        weeks_logged = (killed_after_windows + 1) // 2
+        assert messages(wh) in [weeks_of(expected, first, weeks) for weeks in range(weeks_logged, 3)]
         ingest(client, wh, first, last)
         assert messages(wh) == expected
         assert count(wh, "cafe24_messages") == len(traffic)
@@ -256,7 +280,8 @@ def test_windows_read_side_by_side_stay_within_the_clients_concurrency(simulator
     assert (stats.window_reads, stats.rows_new) == (8, days * (sms_per_day + lms_per_day))
     pages_per_window_pair = math.ceil(2 * sms_per_day / 50) + math.ceil(2 * lms_per_day / 50)
     assert stats.requests == days // 2 * pages_per_window_pair
-    assert simulator.most_in_flight == 3
+    # How many are in flight at once depends on the machine's timing; the bound does not.
+    assert simulator.most_in_flight <= 3
 
 
 def test_pages_read_one_by_one_and_retries_also_go_through_the_pool(simulator, warehouse):
