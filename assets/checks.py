@@ -10,11 +10,20 @@ import dagster as dg
 from pipelines.resources import WarehouseResource
 
 
-def findings_check(warehouse: WarehouseResource, name: str, passed_text: str) -> dg.AssetCheckResult:
-    """Passes when sql/checks/<name>.sql finds nothing; otherwise fails (error) saying, per problem, how many
-    and a few example keys."""
+class CheckScope(dg.Config):
+    """What a check looks at: by default what the run wrote; `whole: true` (set it in the launchpad) looks at
+    the whole warehouse, as an audit."""
+
+    whole: bool = False
+
+
+def findings_check(
+    warehouse: WarehouseResource, name: str, passed_text: str, **params: Any
+) -> dg.AssetCheckResult:
+    """Passes when sql/checks/<name>.sql (given `params`) finds nothing; otherwise fails (error) saying, per
+    problem, how many and a few example keys."""
     with warehouse.open() as wh:
-        findings = wh.records(f"checks/{name}")
+        findings = wh.records(f"checks/{name}", **params)
     return dg.AssetCheckResult(
         passed=not findings,
         severity=dg.AssetCheckSeverity.ERROR,

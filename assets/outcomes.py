@@ -5,7 +5,7 @@ from datetime import datetime
 import dagster as dg
 
 from assets.cafe24 import cafe24_messages
-from assets.checks import findings_check
+from assets.checks import CheckScope, findings_check
 from assets.infobank import infobank_reports
 from pipelines.kst import KST
 from pipelines.outcomes import DEFAULT_SETTLE_HOURS, build_delivery_outcomes
@@ -56,20 +56,29 @@ def delivery_outcomes_statuses_canonical(warehouse: WarehouseResource) -> dg.Ass
 
 
 @dg.asset_check(asset=delivery_outcomes, blocking=True)
-def delivery_outcomes_no_final_went_back(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+def delivery_outcomes_no_final_went_back(
+    config: CheckScope, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
     """No final status went back or strayed from its source: is_final agrees with the status (pending and
     scheduled are never final), a message final in an earlier build is final and not in flight now, and a
     message whose stored source is final has that final status here."""
-    return findings_check(warehouse, "outcomes_final_went_back", "no final status went back")
+    return findings_check(
+        warehouse, "outcomes_final_went_back", "no final status went back", whole=config.whole
+    )
 
 
 @dg.asset_check(asset=delivery_outcomes, blocking=True)
-def delivery_outcomes_reconcile_with_ingestion(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+def delivery_outcomes_reconcile_with_ingestion(
+    config: CheckScope, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
     """Reconciled by key against the stored rows: every cafe24_messages row, and every Infobank msgid with a
     report that is not a retry, is an outcome with the same key and figures (vendor status, billed units,
     refund, activity day ...), and every outcome's key has its stored message."""
     return findings_check(
-        warehouse, "outcomes_unreconciled", "every stored message is one outcome with its key and figures"
+        warehouse,
+        "outcomes_unreconciled",
+        "every stored message is one outcome with its key and figures",
+        whole=config.whole,
     )
 
 

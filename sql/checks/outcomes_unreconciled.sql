@@ -4,6 +4,11 @@
 -- not a retry (infobank_messages, key ib-<msgid>). Figures: vendor, account, vendor_message_id, message
 -- type, send mode, sender, carrier, sent_at, activity_date, vendor_status, billed_units, refunded_at,
 -- report_count, has_conflict. Status and finality are judged by outcomes_final_went_back.sql.
+-- $whole: every message; else the messages the latest build recomputed (in_check_scope).
+
+CREATE OR REPLACE TEMP TABLE check_infobank_reports AS
+SELECT * FROM infobank_reports WHERE in_check_scope('ib-' || msgid, $whole);
+
 WITH sources AS (
     SELECT
         message_key,
@@ -22,11 +27,15 @@ WITH sources AS (
         1 AS report_count,
         false AS has_conflict
     FROM cafe24_messages
+    WHERE in_check_scope(message_key, $whole)
     UNION ALL
     SELECT
         'ib-' || msgid, 'infobank', NULL, msgid, NULL, NULL, NULL, carrier, NULL, activity_date, err_code,
         billed_units, NULL, report_count, has_conflict
-    FROM infobank_messages
+    FROM infobank_messages_of('check_infobank_reports')
+),
+outcomes AS (
+    SELECT * FROM delivery_outcomes WHERE in_check_scope(message_key, $whole)
 ),
 compared AS (
     SELECT
@@ -51,7 +60,7 @@ compared AS (
             CASE WHEN s.has_conflict IS DISTINCT FROM o.has_conflict THEN 'has_conflict' END
         ], lambda field: field IS NOT NULL) AS differing
     FROM sources AS s
-    FULL OUTER JOIN delivery_outcomes AS o USING (message_key)
+    FULL OUTER JOIN outcomes AS o USING (message_key)
 ),
 findings AS (
     SELECT vendor || ' messages stored but missing from delivery_outcomes' AS problem, message_key AS example

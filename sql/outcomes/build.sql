@@ -147,6 +147,10 @@ SELECT message_key, status, $now FROM delivery_outcomes
 WHERE is_final AND message_key IN (SELECT message_key FROM outcome_keys)
 ON CONFLICT (message_key) DO NOTHING;
 
+-- What this build's checks look at.
+DELETE FROM outcome_check_scope;
+INSERT INTO outcome_check_scope SELECT message_key FROM outcome_keys;
+
 INSERT INTO outcome_builds
 SELECT $now, cafe24_through, infobank_through, $settle_hours, dictionary_digest, full_rebuild,
        (SELECT count(*) FROM outcome_keys)

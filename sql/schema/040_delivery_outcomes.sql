@@ -87,3 +87,14 @@ COMMENT ON TABLE outcome_changed_days IS 'The vendor days whose outcomes a build
 COMMENT ON COLUMN outcome_changed_days.built_at IS 'The build (outcome_builds.built_at).';
 COMMENT ON COLUMN outcome_changed_days.vendor IS 'cafe24 or infobank.';
 COMMENT ON COLUMN outcome_changed_days.activity_date IS 'A KST day with at least one rebuilt message.';
+
+CREATE TABLE IF NOT EXISTS outcome_check_scope (
+    message_key VARCHAR NOT NULL
+);
+COMMENT ON TABLE outcome_check_scope IS 'The messages the latest outcome build recomputed: what the run''s outcome checks look at (a check run with whole: true looks at every message).';
+COMMENT ON COLUMN outcome_check_scope.message_key IS 'A message the latest build recomputed.';
+
+-- Whether an outcome check looks at `message_key`: every message when `whole`, else those the latest build
+-- recomputed. A daily run checks what it wrote, not the whole history.
+CREATE OR REPLACE MACRO in_check_scope(message_key, whole) AS
+    whole OR message_key IN (SELECT s.message_key FROM outcome_check_scope AS s);

@@ -19,6 +19,7 @@ from assets.cafe24 import (
     cafe24_no_final_status_went_back,
     cafe24_reads_balance,
 )
+from assets.checks import CheckScope
 from assets.infobank import (
     infobank_files_readable,
     infobank_lines_balance,
@@ -148,13 +149,23 @@ def key_to(path: Path, recipient: str, ordinal: int = 0) -> str:
     return str(scalar(path, query))
 
 
-def evaluate(check: dg.AssetChecksDefinition, path: Path, reports: Path) -> dg.AssetCheckResult:
-    """The check, called directly with the resources it asks for, on the warehouse at `path`."""
+def evaluate(
+    check: dg.AssetChecksDefinition, path: Path, reports: Path, whole: bool = True
+) -> dg.AssetCheckResult:
+    """The check, called directly with the resources it asks for, on the warehouse at `path`; a check that
+    can look at what the run wrote or at everything looks at everything (`whole`), as an audit would."""
     resources = {
         "warehouse": WarehouseResource(database=str(path)),
         "infobank": InfobankResource(reports_dir=str(reports), max_quarantine_rate=0.01),
     }
-    return check(**{key: value for key, value in resources.items() if key in check.required_resource_keys})
+    arguments = {key: value for key, value in resources.items() if key in check.required_resource_keys}
+    if check in SCOPED_CHECKS:
+        arguments["config"] = CheckScope(whole=whole)
+    return check(**arguments)
+
+
+# The checks that look at what the latest outcome build wrote, unless asked to look at everything.
+SCOPED_CHECKS = (delivery_outcomes_no_final_went_back, delivery_outcomes_reconcile_with_ingestion)
 
 
 def fails(
@@ -534,3 +545,15 @@ def test_files_readable_warns_when_the_latest_load_could_not_read_a_file(clean, 
         "1 files not read: b.log.gz is not a gzip file",
         severity=dg.AssetCheckSeverity.WARN,
     )
+
+
+def test_a_daily_check_looks_at_what_the_latest_build_wrote_and_an_audit_at_everything(clean, copy):
+    key = key_to(copy, DELIVERED)
+    execute(copy, f"UPDATE delivery_outcomes SET message_key = 'c24-nowhere-0' WHERE message_key = '{key}'")
+    execute(copy, "DELETE FROM outcome_check_scope")  # the latest build recomputed nothing
+    daily = evaluate(delivery_outcomes_reconcile_with_ingestion, copy, clean.reports, whole=False)
+    assert daily.passed, daily.description
+    audit = evaluate(delivery_outcomes_reconcile_with_ingestion, copy, clean.reports, whole=True)
+    assert not audit.passed and "c24-nowhere-0" in (audit.description or "")
+    execute(copy, f"INSERT INTO outcome_check_scope VALUES ('{key}')")  # the latest build wrote it
+    assert not evaluate(delivery_outcomes_reconcile_with_ingestion, copy, clean.reports, whole=False).passed
