@@ -7,13 +7,15 @@ import sys
 import warnings
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipelines.exports import daily_report_path
-from pipelines.reports import latest_headline
-from pipelines.resources import WarehouseResource
-from pipelines.run import PipelineError, RunSummary, default_range, one_line, run_pipeline
-from pipelines.settings import ConfigError, Settings, load_settings
+from pipelines.settings import SETTINGS_HELP, ConfigError, Settings, load_settings
 from pipelines.text_table import fixed_width
+
+if (
+    TYPE_CHECKING
+):  # the run's modules load Dagster and pandas: imported when a command runs, so --help is instant
+    from pipelines.run import RunSummary
 
 DEMO_DAYS = 14
 DEMO_WAREHOUSE = "data/demo.duckdb"
@@ -31,7 +33,13 @@ def _day(text: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
+    settings = "\n".join(f"  {name:<28} {text}" for name, text in SETTINGS_HELP.items())
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines",
+        description=__doc__,
+        epilog=f"settings, read from the environment (and .env.example shows each):\n{settings}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the whole pipeline for a KST date range")
     run.add_argument("--start", type=_day, required=True, help="first KST day, YYYY-MM-DD")
@@ -43,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_summary(summary: RunSummary, settings: Settings) -> None:
+def print_summary(summary: "RunSummary", settings: Settings) -> None:
     """The run's figures, one asset per block, then the checks and where the warehouse is."""
     for asset, metadata in summary.materialized.items():
         print(f"\n{asset}:")
@@ -72,6 +80,8 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
 
 
 def _run(start: date, end: date) -> int:
+    from pipelines.run import one_line, run_pipeline
+
     settings = load_settings()
     summary = run_pipeline(settings, start, end)
     print_summary(summary, settings)
@@ -82,6 +92,7 @@ def _run(start: date, end: date) -> int:
 
 def _demo(days: int) -> int:
     # The simulator is imported here: production runs never load it.
+    from pipelines.run import default_range
     from pipelines.simulator import Cafe24Simulator, synthetic_cafe24_traffic, write_infobank_store
 
     first_day, last_day = default_range(days)
@@ -114,8 +125,12 @@ def _demo(days: int) -> int:
 def _print_outcomes(first_day: date, last_day: date) -> None:
     """The warehouse's view of the range: messages per vendor and type by outcome, from delivery_outcomes,
     then the headline of the latest complete day and where its daily report is."""
+    from pipelines.exports import daily_report_path
+    from pipelines.reports import latest_headline
+    from pipelines.warehouse import open_warehouse
+
     settings = load_settings()
-    with WarehouseResource(database=str(settings.warehouse_path)).open() as warehouse:
+    with open_warehouse(settings.warehouse_path) as warehouse:
         outcomes = warehouse.records("summaries/outcomes_by_vendor", first_day=first_day, last_day=last_day)
         day, headline = latest_headline(warehouse)
     print(f"\ndelivery_outcomes {first_day}..{last_day}:")
@@ -134,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module="dagster")
     logging.getLogger("dagster").setLevel(logging.INFO)
     args = _parser().parse_args(argv)
+    from pipelines.run import PipelineError
+
     try:
         if args.command == "demo":
             return _demo(args.days)

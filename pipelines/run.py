@@ -130,8 +130,10 @@ def run_pipeline(
     summary = RunSummary()
     jobs = _selected_jobs(settings, first_day, last_day, say)
     if not jobs:
-        say("nothing to run: no vendor is configured")
-        return summary
+        raise PipelineError(
+            "nothing to run: no vendor is configured (set CAFE24_SMS_LIST_URL, CAFE24_SMS_USER_ID and "
+            "CAFE24_SMS_SECURE, or INFOBANK_REPORTS_DIR; see .env.example)"
+        )
     definitions = build_definitions()
     failures: list[str] = []
     vendors = jobs[:-1]

@@ -12,6 +12,22 @@ DEFAULT_ANALYTICS_DIR = "data/analytics"
 DEFAULT_MEMORY_LIMIT = "1GB"
 
 
+# Every setting, as `python -m pipelines --help` lists it (README and .env.example say more).
+SETTINGS_HELP = {
+    "SMS_WAREHOUSE": f"the DuckDB warehouse file (default {DEFAULT_WAREHOUSE})",
+    "SMS_WAREHOUSE_MEMORY_LIMIT": f"DuckDB's memory limit (default {DEFAULT_MEMORY_LIMIT})",
+    "SMS_OUTPUT_DIR": f"where the daily report files go (default {DEFAULT_OUTPUT_DIR})",
+    "SMS_ANALYTICS_DIR": f"the analysts' read-only copy (default {DEFAULT_ANALYTICS_DIR})",
+    "CAFE24_SMS_LIST_URL": "Cafe24's sms_list.php address (set all three CAFE24_SMS_* or none)",
+    "CAFE24_SMS_USER_ID": "the Cafe24 SMS account",
+    "CAFE24_SMS_SECURE": "the account's secure key (a secret: never printed)",
+    "CAFE24_LOOKBACK_DAYS": f"days before --start read again (default {DEFAULT_LOOKBACK_DAYS})",
+    "INFOBANK_REPORTS_DIR": "the folder of stored Infobank delivery reports",
+    "SLACK_WEBHOOK_URL": "optional: where the morning message goes (a secret)",
+    "DAGSTER_HOME": "optional: keep the runs' history, for the UI",
+}
+
+
 class ConfigError(ValueError):
     """A setting in the environment is missing or malformed."""
 

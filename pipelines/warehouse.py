@@ -109,6 +109,20 @@ class Warehouse:
             return None
 
 
+@contextmanager
+def open_warehouse(path: Path | str, memory_limit: str | None = None) -> Iterator[Warehouse]:
+    """The warehouse file at `path` on a fresh connection, with the schema in place; closed afterwards."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(str(path))
+    try:
+        warehouse = Warehouse(connection, memory_limit=memory_limit)
+        warehouse.ensure_schema()
+        yield warehouse
+    finally:
+        connection.close()
+
+
 def _schema_files() -> list[Path]:
     return sorted((SQL_DIR / "schema").glob("*.sql"))
 

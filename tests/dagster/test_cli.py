@@ -1,6 +1,8 @@
 """`python -m pipelines run`: through Dagster, clear on failure, and quiet about the secret."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -45,10 +47,23 @@ def test_a_run_prints_a_summary_and_exits_zero(environment, simulator, capsys, t
     assert "seconds per step: cafe24_messages " in out  # how long each step took, for operations
 
 
-def test_without_any_vendor_the_run_says_so_and_skips_them(environment, capsys):
-    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
-    out = capsys.readouterr().out
-    assert "Cafe24: not configured" in out and "Infobank: not configured" in out
+def test_without_any_vendor_the_run_fails_with_one_line_saying_what_to_set(environment, capsys):
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 1
+    captured = capsys.readouterr()
+    assert "Cafe24: not configured" in captured.out and "Infobank: not configured" in captured.out
+    assert captured.err.startswith("error: nothing to run: no vendor is configured (set CAFE24_SMS_LIST_URL")
+    assert captured.err.count("\n") == 1
+
+
+def test_help_is_instant_and_lists_every_setting():
+    started = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pipelines", "--help"], capture_output=True, text=True
+    )
+    assert started.returncode == 0
+    for setting in ("SMS_WAREHOUSE", "CAFE24_SMS_SECURE", "INFOBANK_REPORTS_DIR", "SLACK_WEBHOOK_URL"):
+        assert setting in started.stdout
+    imported = {line.split("|")[-1].strip() for line in started.stderr.splitlines() if "|" in line}
+    assert not {"dagster", "pandas", "duckdb"} & imported  # what makes a start slow is not loaded
 
 
 def test_infobank_reports_are_ingested_next_to_cafe24(environment, simulator, capsys, tmp_path):
