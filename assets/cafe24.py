@@ -4,8 +4,8 @@ import dagster as dg
 
 from assets.checks import findings_check
 from assets.partitions import daily_kst, partition_days
+from assets.resources import Cafe24Resource, WarehouseResource
 from pipelines.cafe24.ingest import ingest_cafe24
-from pipelines.resources import Cafe24Resource, WarehouseResource
 
 
 @dg.asset(

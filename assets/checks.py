@@ -7,7 +7,7 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.resources import WarehouseResource
+from assets.resources import WarehouseResource
 
 
 class CheckScope(dg.Config):

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
+from assets.resources import InfobankResource, WarehouseResource
 from pipelines.infobank.ingest import ingest_infobank
-from pipelines.resources import InfobankResource, WarehouseResource
 
 
 @dg.asset(group_name="infobank", kinds={"duckdb"}, pool="warehouse")

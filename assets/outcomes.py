@@ -7,9 +7,9 @@ import dagster as dg
 from assets.cafe24 import cafe24_messages
 from assets.checks import CheckScope, findings_check
 from assets.infobank import infobank_reports
+from assets.resources import WarehouseResource
 from pipelines.kst import KST
 from pipelines.outcomes import DEFAULT_SETTLE_HOURS, build_delivery_outcomes
-from pipelines.resources import WarehouseResource
 
 
 class OutcomesConfig(dg.Config):

@@ -7,9 +7,12 @@ import dagster as dg
 from pipelines.kst import KST
 
 FIRST_DAY = "2025-01-01"
+TIMEZONE = "Asia/Seoul"
+# Reports are due every morning at 06:00 KST: the schedule runs then, and freshness is judged against it.
+DAILY_CRON = "0 6 * * *"
 
 # end_offset=1 makes today a partition too, so a run can read the day so far.
-daily_kst = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone="Asia/Seoul", end_offset=1)
+daily_kst = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone=TIMEZONE, end_offset=1)
 
 
 def partition_days(context: dg.AssetExecutionContext) -> tuple[date, date]:

@@ -3,8 +3,8 @@
 import dagster as dg
 
 from assets.reports import daily_reports
+from assets.resources import AnalyticsResource, WarehouseResource
 from pipelines.publish import publish_analytics_copy
-from pipelines.resources import AnalyticsResource, WarehouseResource
 
 
 @dg.asset(deps=[daily_reports], group_name="reports", kinds={"duckdb", "parquet"}, pool="warehouse")

@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta
 import dagster as dg
 
 from assets.outcomes import OutcomesConfig, delivery_outcomes
+from assets.partitions import DAILY_CRON, TIMEZONE
+from assets.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.exports import ExportRun, daily_report_path, export_due_days
 from pipelines.kst import KST
 from pipelines.notify import NotificationError, notify_slack
 from pipelines.reports import build_daily_reports, latest_headline
-from pipelines.resources import ExportsResource, SlackResource, WarehouseResource
-from pipelines.schedules import DAILY_CRON, TIMEZONE
 from pipelines.warehouse import Warehouse
 
 

@@ -25,12 +25,12 @@ import urllib3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assets.resources import WarehouseResource  # noqa: E402
 from bench.measure import in_child, peak_mib  # noqa: E402
 from pipelines.cafe24.answer import parse_answer  # noqa: E402
 from pipelines.cafe24.client import ClientConfig, SmsListClient  # noqa: E402
 from pipelines.cafe24.ingest import ingest_cafe24  # noqa: E402
 from pipelines.cafe24.windows import SmsType, windows_for_range  # noqa: E402
-from pipelines.resources import WarehouseResource  # noqa: E402
 from pipelines.simulator import synthetic_cafe24_traffic  # noqa: E402
 
 ACCOUNT = "bench"

@@ -22,9 +22,9 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assets.resources import WarehouseResource  # noqa: E402
 from bench.infobank_store import TARGET_LINES_PER_SECOND, store_arguments, write_bench_store  # noqa: E402
 from pipelines.infobank.ingest import ingest_infobank  # noqa: E402
-from pipelines.resources import WarehouseResource  # noqa: E402
 
 T = TypeVar("T")
 

@@ -4,7 +4,6 @@ import dagster as dg
 
 from assets.cafe24 import (
     cafe24_message_keys_unique,
-    cafe24_messages,
     cafe24_no_final_status_went_back,
     cafe24_reads_balance,
 )
@@ -12,20 +11,17 @@ from assets.infobank import (
     infobank_files_readable,
     infobank_lines_balance,
     infobank_quarantine_rate,
-    infobank_reports,
 )
+from assets.jobs import DOWNSTREAM_ASSETS, JOBS, VENDOR_ASSETS
 from assets.outcomes import (
-    delivery_outcomes,
     delivery_outcomes_codes_mapped,
     delivery_outcomes_keys_unique,
     delivery_outcomes_no_final_went_back,
     delivery_outcomes_reconcile_with_ingestion,
     delivery_outcomes_statuses_canonical,
 )
-from assets.partitions import daily_kst
-from assets.publish import analytics_copy
-from assets.reports import daily_reports, daily_reports_freshness, daily_reports_freshness_sensor
-from pipelines.resources import (
+from assets.reports import daily_reports_freshness, daily_reports_freshness_sensor
+from assets.resources import (
     AnalyticsResource,
     Cafe24Resource,
     ExportsResource,
@@ -33,30 +29,16 @@ from pipelines.resources import (
     SlackResource,
     WarehouseResource,
 )
-from pipelines.schedules import DAILY_JOB, daily_report_schedule
-from pipelines.sensors import INFOBANK_JOB, infobank_report_store_sensor
+from assets.schedules import daily_report_schedule
+from assets.sensors import infobank_report_store_sensor
 from pipelines.settings import load_settings
-
-CAFE24_JOB = "cafe24_ingestion"
-OUTCOMES_JOB = "outcomes_and_reports"
 
 
 def build_definitions() -> dg.Definitions:
     """Definitions configured from the environment; secrets and folders are resolved only at run time."""
     settings = load_settings()
-    cafe24_job = dg.define_asset_job(CAFE24_JOB, selection=[cafe24_messages], partitions_def=daily_kst)
-    infobank_job = dg.define_asset_job(INFOBANK_JOB, selection=[infobank_reports])
-    outcomes_job = dg.define_asset_job(
-        OUTCOMES_JOB, selection=[delivery_outcomes, daily_reports, analytics_copy]
-    )
-    # The morning schedule's job: every asset, each run selecting the configured vendors' part of it.
-    daily_job = dg.define_asset_job(
-        DAILY_JOB,
-        selection=[cafe24_messages, infobank_reports, delivery_outcomes, daily_reports, analytics_copy],
-        partitions_def=daily_kst,
-    )
     return dg.Definitions(
-        assets=[cafe24_messages, infobank_reports, delivery_outcomes, daily_reports, analytics_copy],
+        assets=[*VENDOR_ASSETS, *DOWNSTREAM_ASSETS],
         asset_checks=[
             cafe24_message_keys_unique,
             cafe24_no_final_status_went_back,
@@ -71,7 +53,7 @@ def build_definitions() -> dg.Definitions:
             delivery_outcomes_codes_mapped,
             *daily_reports_freshness,
         ],
-        jobs=[cafe24_job, infobank_job, outcomes_job, daily_job],
+        jobs=list(JOBS),
         schedules=[daily_report_schedule],
         sensors=[infobank_report_store_sensor, daily_reports_freshness_sensor],
         resources={

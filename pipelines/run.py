@@ -9,10 +9,10 @@ from typing import Any
 
 import dagster as dg
 
+from assets.jobs import CAFE24_JOB, INFOBANK_JOB, OUTCOMES_JOB
 from assets.partitions import FIRST_DAY, range_tags
-from pipelines.definitions import CAFE24_JOB, OUTCOMES_JOB, build_definitions
+from pipelines.definitions import build_definitions
 from pipelines.kst import shift_days, today_kst
-from pipelines.sensors import INFOBANK_JOB
 from pipelines.settings import Settings
 
 CONSOLE_LOGGING = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}

@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from assets.resources import WarehouseResource
 from pipelines.cafe24.client import ClientConfig, SmsListClient
-from pipelines.resources import WarehouseResource
 from pipelines.simulator import Cafe24Simulator, SimMessage
 from pipelines.warehouse import Warehouse
 

@@ -35,9 +35,9 @@ from assets.outcomes import (
     delivery_outcomes_statuses_canonical,
 )
 from assets.partitions import range_tags
+from assets.resources import Cafe24Resource, InfobankResource, WarehouseResource
 from pipelines.kst import KST
 from pipelines.outcomes import build_delivery_outcomes
-from pipelines.resources import Cafe24Resource, InfobankResource, WarehouseResource
 from pipelines.simulator import Cafe24Simulator
 from tests.conftest import ACCOUNT, DAY, SECRET, sms
 

@@ -2,9 +2,8 @@
 
 import dagster as dg
 
-from pipelines.definitions import CAFE24_JOB, OUTCOMES_JOB, defs
-from pipelines.schedules import DAILY_JOB
-from pipelines.sensors import INFOBANK_JOB
+from assets.jobs import CAFE24_JOB, DAILY_JOB, INFOBANK_JOB, OUTCOMES_JOB
+from pipelines.definitions import defs
 
 
 def test_the_code_location_has_the_expected_assets_checks_jobs_and_sensors():

@@ -3,8 +3,8 @@
 import dagster as dg
 
 from assets.infobank import infobank_lines_balance, infobank_quarantine_rate, infobank_reports
-from pipelines.resources import InfobankResource, WarehouseResource
-from pipelines.sensors import infobank_report_store_sensor
+from assets.resources import InfobankResource, WarehouseResource
+from assets.sensors import infobank_report_store_sensor
 
 GOOD = "msgid=1&to=1000&to_country=82&network=45005&rescnt=1&err_code=1000\n"
 

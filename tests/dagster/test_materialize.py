@@ -11,7 +11,7 @@ from assets.cafe24 import (
     cafe24_reads_balance,
 )
 from assets.partitions import range_tags
-from pipelines.resources import Cafe24Resource, WarehouseResource
+from assets.resources import Cafe24Resource, WarehouseResource
 from tests.conftest import ACCOUNT, DAY, SECRET, rows_on, sms
 
 CHECKS = [cafe24_message_keys_unique, cafe24_no_final_status_went_back, cafe24_reads_balance]

@@ -5,10 +5,10 @@ import dagster as dg
 from assets.outcomes import delivery_outcomes
 from assets.publish import analytics_copy
 from assets.reports import daily_reports
+from assets.resources import AnalyticsResource, ExportsResource, SlackResource, WarehouseResource
 from pipelines.cafe24.client import SmsListClient
 from pipelines.cafe24.ingest import ingest_cafe24
 from pipelines.publish import ANALYTICS_FILE, PUBLISHED_TABLES
-from pipelines.resources import AnalyticsResource, ExportsResource, SlackResource, WarehouseResource
 from tests.conftest import ACCOUNT, DAY, client_config, rows_on
 
 

@@ -6,11 +6,12 @@ import dagster as dg
 import pytest
 from dagster._core.test_utils import freeze_time  # Dagster's own clock, which the freshness check reads
 
+from assets.jobs import DAILY_JOB
 from assets.reports import daily_reports, daily_reports_freshness
+from assets.resources import ExportsResource, SlackResource, WarehouseResource
+from assets.schedules import daily_report_schedule, morning_run_request
 from pipelines.definitions import build_definitions
 from pipelines.kst import KST
-from pipelines.resources import ExportsResource, SlackResource, WarehouseResource
-from pipelines.schedules import DAILY_JOB, daily_report_schedule, morning_run_request
 from pipelines.settings import load_settings
 from tests.conftest import ACCOUNT, DAY, SECRET, sms
 

@@ -10,13 +10,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from assets.resources import WarehouseResource
 from pipelines.cafe24.answer import parse_answer
 from pipelines.cafe24.client import FetchedPage, SmsListClient, WindowListing
 from pipelines.cafe24.errors import Cafe24AuthError, Cafe24UnavailableError
 from pipelines.cafe24.ingest import ingest_cafe24, write_window
 from pipelines.cafe24.windows import SmsType, Window
 from pipelines.kst import KST
-from pipelines.resources import WarehouseResource
 from tests.conftest import ACCOUNT, DAY, SECRET, client_config, rows_on, sms
 
 MESSAGE_COLUMNS = (

@@ -14,12 +14,12 @@ import pytest
 
 import pipelines.exports
 from assets.reports import daily_reports
+from assets.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.cafe24.ingest import ingest_cafe24
 from pipelines.exports import DAILY_REPORT, REPORT_TABLES
 from pipelines.kst import KST
 from pipelines.outcomes import build_delivery_outcomes
 from pipelines.reports import build_daily_reports
-from pipelines.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.simulator import SimMessage
 from tests.conftest import ACCOUNT, DAY, sms
 from tests.integration.test_report_page import Tables

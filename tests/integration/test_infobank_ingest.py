@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from assets.resources import WarehouseResource
 from pipelines.infobank import ingest as ingest_module
 from pipelines.infobank.ingest import InfobankStoreError, ingest_infobank
 from pipelines.kst import KST
-from pipelines.resources import WarehouseResource
 
 DELIVERED = "msgid=00000123&to=1093446280&to_country=82&ref=AA1&network=45008&rescnt=1&err_code=1000" + (
     "&sent_date=20261101140641"

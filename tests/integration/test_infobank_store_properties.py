@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assets.resources import WarehouseResource
 from pipelines.infobank.ingest import ingest_infobank
 from pipelines.infobank.lines import copy_pieces, read_pieces
-from pipelines.resources import WarehouseResource
 
 WRITERS = ("w0.log", "w1.txt", "w2.JSONL")
 garbage = st.binary(max_size=80).filter(lambda b: b"\n" not in b and b"msgid" not in b)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assets.resources import WarehouseResource
 from pipelines.cafe24.client import SmsListClient
 from pipelines.cafe24.ingest import ingest_cafe24
 from pipelines.exports import DAILY_REPORT, export_report_day, write_daily_report
@@ -17,7 +18,6 @@ from pipelines.kst import KST
 from pipelines.outcomes import build_delivery_outcomes
 from pipelines.report_page.figures import FIRST_ROWS, read_daily_figures
 from pipelines.reports import build_daily_reports
-from pipelines.resources import WarehouseResource
 from pipelines.simulator import Cafe24Simulator
 from pipelines.warehouse import Warehouse
 from tests.conftest import ACCOUNT, DAY, SECRET, client_config, sms

@@ -10,12 +10,12 @@ import dagster as dg
 import pytest
 
 from assets.reports import daily_reports
+from assets.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.cafe24.ingest import ingest_cafe24
 from pipelines.kst import KST
 from pipelines.notify import NotificationError, notify_slack, post_to_slack
 from pipelines.outcomes import build_delivery_outcomes
 from pipelines.reports import build_daily_reports
-from pipelines.resources import ExportsResource, SlackResource, WarehouseResource
 from tests.conftest import ACCOUNT, DAY, sms
 
 LATER = datetime(2026, 10, 10, 12, tzinfo=KST)

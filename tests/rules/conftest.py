@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from pipelines.resources import WarehouseResource
+from assets.resources import WarehouseResource
 
 
 @pytest.fixture(scope="session")

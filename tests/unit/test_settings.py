@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.resources import WarehouseResource
+from assets.resources import WarehouseResource
 from pipelines.settings import ConfigError, load_settings
 
 CAFE24 = {"CAFE24_SMS_LIST_URL": "http://127.0.0.1:1/sms_list.php", "CAFE24_SMS_USER_ID": "shop"}

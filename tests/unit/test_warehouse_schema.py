@@ -1,7 +1,7 @@
 """The warehouse schema: applied once per file version, and every table, view and column commented."""
 
+from assets.resources import WarehouseResource
 from pipelines import warehouse as warehouse_module
-from pipelines.resources import WarehouseResource
 
 
 def test_every_table_view_and_column_is_commented():

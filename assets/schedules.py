@@ -4,33 +4,30 @@ from datetime import date, timedelta
 
 import dagster as dg
 
-from assets.partitions import range_tags
+from assets.cafe24 import cafe24_messages
+from assets.infobank import infobank_reports
+from assets.jobs import DAILY_JOB, DOWNSTREAM_ASSETS
+from assets.partitions import DAILY_CRON, TIMEZONE, range_tags
 from pipelines.kst import KST
 from pipelines.settings import Settings, load_settings
-
-DAILY_JOB = "daily_pipeline"
-DAILY_CRON = "0 6 * * *"
-TIMEZONE = "Asia/Seoul"
-# Assets run every morning after the vendors' own: outcomes, reports, and the analysts' published copy.
-DOWNSTREAM_ASSETS = ("delivery_outcomes", "daily_reports", "analytics_copy")
 
 
 def morning_run_request(settings: Settings, yesterday: date) -> dg.RunRequest | dg.SkipReason:
     """The run for the morning after `yesterday`: Cafe24 for yesterday and the lookback days before it (in
     one partition-range run), whatever is new in the Infobank store, then everything built on them.
     Vendors that are not configured are left out."""
-    assets: list[str] = []
+    assets: list[dg.AssetsDefinition] = []
     tags: dict[str, str] = {}
     if settings.cafe24 is not None:
-        assets.append("cafe24_messages")
+        assets.append(cafe24_messages)
         tags = range_tags(yesterday - timedelta(days=settings.cafe24_lookback_days), yesterday)
     if settings.infobank_reports_dir is not None:
-        assets.append("infobank_reports")
+        assets.append(infobank_reports)
     if not assets:
         return dg.SkipReason("no vendor is configured (see .env.example)")
     return dg.RunRequest(
         run_key=f"morning-{yesterday.isoformat()}",
-        asset_selection=[dg.AssetKey(name) for name in (*assets, *DOWNSTREAM_ASSETS)],
+        asset_selection=[asset.key for asset in (*assets, *DOWNSTREAM_ASSETS)],
         tags=tags,
     )
 
