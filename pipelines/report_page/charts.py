@@ -1,48 +1,44 @@
-"""The daily report page's charts: matplotlib figures (no pyplot) rendered to inline SVG at build time."""
+"""The daily report page's charts, written directly as inline SVG (with svg.py) from the day's figures.
+
+No plotting library: each chart is a few hundred SVG elements laid out here (rectangles, lines, dots and
+text), so the five charts of a page take a few milliseconds rather than most of a second. Text from the data
+(reasons, carriers, vendors) is escaped by svg.py and drawn as text, never read as markup.
+"""
 
 from __future__ import annotations
 
-import io
-import re
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 
+from pipelines.report_page import svg
 from pipelines.report_page.figures import DailyFigures
 
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
-# Matplotlib's settings while the charts are drawn. Text stays SVG text (the browser draws it in a sans-serif
-# font) rather than glyph outlines: a third faster to render, smaller, and searchable in the page. Labels are
-# data (vendor text among them): never parsed as math between dollar signs. The fixed hash salt makes the SVG
-# the same on every render.
-STYLE = {
-    "text.parse_math": False,
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.edgecolor": "#888888",
-    "axes.axisbelow": True,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "grid.color": "#e5e5e5",
-    "legend.frameon": False,
-    "svg.fonttype": "none",
-    "svg.hashsalt": "daily-report",
-}
 VENDOR_COLOURS = {"cafe24": "#4e79a7", "infobank": "#f28e2b"}
 OTHER_COLOURS = ("#76b7b2", "#b07aa1", "#9c755f", "#edc948")
 DELIVERED, FAILED, IN_FLIGHT, UNKNOWN = "#59a14f", "#e15759", "#9db4d0", "#bab0ac"
+REFUNDED_THOUGH_DELIVERED = "#f28e2b"
+AXIS, GRID, MUTED, REPORT_DAY, EMPTY = "#888888", "#e5e5e5", "#666666", "#fff3bf", "#fafafa"
 MOST_REASONS = 12
-LONGEST_LABEL = 40  # characters of a bar's label; longer ones are shortened (the full text is in the tables)
-WIDE = 9.0  # inches: the trend charts
-NARROW = 7.0  # inches: the charts of the day
+LONGEST_LABEL = 40  # characters of a label; longer ones are shortened (in full in the tooltip and the tables)
 
-Stack = list[tuple[str, pd.Series, str]]  # the series of a stacked bar chart: (legend label, values, colour)
+# The layout, in pixels (the page scales a chart down to its column's width, never up).
+FONT = 12.0
+WIDE = 864.0  # the trend charts
+NARROW = 672.0  # the charts of the day, wider when their labels need it
+TREND_PLOT = 170.0  # height of a trend chart's plot area
+TREND_LEFT, TREND_RIGHT, TREND_BOTTOM = 64.0, 16.0, 30.0
+BAR_ROW = 26.0  # a horizontal bar's row; the bar is BAR of it
+BAR = 0.7
+BAR_PLOT = 300.0  # the least width of a bar chart's plot area
+BAR_BOTTOM = 44.0  # tick labels and the axis label
+LEGEND_TOP, LEGEND_ROW, SWATCH = 12.0, 20.0, 16.0
+EMPTY_BARS = 120.0  # the height of a chart of the day with nothing to show
+EMPTY_TREND = LEGEND_TOP + LEGEND_ROW + TREND_PLOT + TREND_BOTTOM  # as a trend chart with one legend row
 
 
 @dataclass(frozen=True)
@@ -54,252 +50,416 @@ class Chart:
     svg: str
 
 
-def render_charts(figures: DailyFigures) -> list[Chart]:
-    """Every chart of the page, rendered from the day's figures."""
-    # matplotlib takes most of a second to import: only processes that draw a page pay for it, not every
-    # process that loads the Dagster code location (which imports pipelines.exports).
-    import matplotlib
+@dataclass(frozen=True)
+class Series:
+    """One series of a chart: its legend name, its colour and one value per position (NaN where none)."""
 
-    drawings: list[tuple[str, str, Callable[[DailyFigures], Figure]]] = [
+    name: str
+    colour: str
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A chart's size and its elements, before they are wrapped in an `<svg>`."""
+
+    width: float
+    height: float
+    body: list[str]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The plot area of a chart (in pixels) and the values at its sides."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    x_range: tuple[float, float]  # the values at the left and the right side
+    y_range: tuple[float, float]  # the values at the bottom and the top side
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    def x(self, value: float) -> float:
+        low, high = self.x_range
+        return self.left + self.width * (value - low) / (high - low)
+
+    def y(self, value: float) -> float:
+        low, high = self.y_range
+        return self.bottom - self.height * (value - low) / (high - low)
+
+
+def render_charts(figures: DailyFigures) -> list[Chart]:
+    """Every chart of the page, drawn from the day's figures."""
+    drawings: list[tuple[str, str, Callable[[DailyFigures], Drawing]]] = [
         ("delivery-rate", "Delivery rate, last 30 days, by vendor", _delivery_rate),
         ("failure-reasons", "Failures by reason, on the day", _failure_reasons),
         ("carriers", "Delivery by carrier, on the day", _carriers),
         ("refunds", "Refunds of failed messages, last 30 days (Cafe24)", _refunds),
         ("billed-units", "Billed units, last 30 days, by vendor", _billed_units),
     ]
-    with matplotlib.rc_context(STYLE):
-        return [Chart(key, title, _svg(draw(figures), key)) for key, title, draw in drawings]
-
-
-def _delivery_rate(figures: DailyFigures) -> Figure:
-    figure, axes = _figure(WIDE, 2.6, left=0.6, bottom=0.4, top=0.35)
-    rates = _by_day(figures, figures.delivery_rate, "vendor", "delivery_rate")
-    if rates.isna().all().all():
-        return _no_data(figure, axes, "No delivered or failed messages in the last 30 days")
-    for position, vendor in enumerate(rates.columns):
-        axes.plot(
-            range(len(rates)),
-            rates[vendor] * 100,
-            marker="o",
-            markersize=3,
-            linewidth=1.5,
-            color=_vendor_colour(vendor, position),
-            label=vendor,
+    charts = []
+    for key, title, draw in drawings:
+        drawing = draw(figures)
+        charts.append(
+            Chart(key, title, svg.document(key, title, drawing.width, drawing.height, drawing.body))
         )
-    lowest = float(rates.min().min()) * 100
-    axes.set_ylim(max(0.0, lowest - 5 - lowest % 5), 100.5)
-    axes.yaxis.get_major_locator().set_params(nbins=4)
-    axes.set_ylabel("% of final outcomes")
-    _day_axis(axes, figures)
-    _legend(axes, len(rates.columns))
-    return figure
+    return charts
 
 
-def _failure_reasons(figures: DailyFigures) -> Figure:
-    reasons = figures.failure_reasons.pivot_table(
-        index="reason", columns="vendor", values="failures", aggfunc="sum", fill_value=0, sort=False
-    )
-    if len(reasons) > MOST_REASONS:
-        kept = reasons.iloc[: MOST_REASONS - 1]
-        rest = reasons.iloc[MOST_REASONS - 1 :].sum().rename(f"({len(reasons) - len(kept)} other reasons)")
-        reasons = pd.concat([kept, rest.to_frame().T])
-    figure, axes = _bar_figure(reasons.index)
-    if reasons.empty:
-        return _no_data(figure, axes, "No failed messages on this day")
-    _stacked_bars(
-        axes,
-        reasons.index,
-        [
-            (vendor, reasons[vendor], _vendor_colour(vendor, position))
-            for position, vendor in enumerate(reasons.columns)
-        ],
-    )
-    axes.set_xlabel("failed messages")
-    _legend(axes, len(reasons.columns))
-    return figure
-
-
-def _carriers(figures: DailyFigures) -> Figure:
-    carriers = figures.carriers.set_index("carrier")
-    figure, axes = _bar_figure(carriers.index, right=1.0)
-    if carriers.empty:
-        return _no_data(figure, axes, "No messages on this day")
-    series = [
-        ("delivered", carriers["delivered"], DELIVERED),
-        ("failed", carriers["failed"], FAILED),
-        ("in flight", carriers["in_flight"], IN_FLIGHT),
-        ("unknown", carriers["unknown"], UNKNOWN),
-    ]
-    _stacked_bars(axes, carriers.index, [entry for entry in series if entry[1].sum() > 0], totals=False)
-    totals = carriers[["delivered", "failed", "in_flight", "unknown"]].sum(axis=1)
-    for position, (total, rate) in enumerate(zip(totals, carriers["delivery_rate"], strict=True)):
-        label = "no final outcome" if pd.isna(rate) else f"{rate:.1%} delivered"
-        axes.annotate(label, (total, position), xytext=(4, 0), textcoords="offset points", va="center")
-    axes.set_xlabel("messages")
-    _legend(axes, 4)
-    return figure
-
-
-def _refunds(figures: DailyFigures) -> Figure:
-    figure, axes = _figure(WIDE, 2.6, left=0.6, bottom=0.4, top=0.35)
-    refunds = figures.refunds.set_index("activity_date").reindex(pd.to_datetime(figures.trend_days))
-    if refunds.isna().all().all():
-        return _no_data(figure, axes, "No Cafe24 messages in the last 30 days (only Cafe24 refunds)")
-    refunds = refunds.fillna(0)
-    series = [
-        ("refunded", refunds["refunded"], DELIVERED),
-        ("awaiting refund (settle window open)", refunds["awaiting_refund"], IN_FLIGHT),
-        ("refund missing", refunds["refund_missing"], FAILED),
-        ("refunded though delivered", refunds["refund_unexpected"], "#f28e2b"),
-    ]
-    _stacked_columns(axes, series)
-    axes.set_ylabel("messages")
-    _day_axis(axes, figures)
-    _legend(axes, len(series))
-    return figure
-
-
-def _billed_units(figures: DailyFigures) -> Figure:
-    figure, axes = _figure(WIDE, 2.6, left=0.6, bottom=0.4, top=0.35)
-    units = _by_day(figures, figures.billing, "vendor", "billed_units")
-    if units.empty:
-        return _no_data(figure, axes, "No messages in the last 30 days")
-    units = units.fillna(0)
-    _stacked_columns(
-        axes,
-        [(vendor, units[vendor], _vendor_colour(vendor, position)) for position, vendor in enumerate(units)],
-    )
-    axes.set_ylabel("units")
-    _day_axis(axes, figures)
-    _legend(axes, len(units.columns))
-    return figure
-
-
-def _figure(
-    width: float, height: float, *, left: float, bottom: float, top: float, right: float = 0.25
-) -> tuple[Figure, Axes]:
-    """A figure with one axes and margins in inches (a layout engine would double the render time)."""
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height))
-    figure.subplots_adjust(
-        left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height
-    )
-    return figure, figure.add_subplot()
-
-
-def _bar_figure(labels: Sequence[str], right: float = 0.4) -> tuple[Figure, Axes]:
-    """A figure for horizontal bars, one per label: as tall as the bars need, the labels fitting at left."""
-    longest = max((len(_label(label)) for label in labels), default=10)
-    height = 1.0 + 0.26 * max(len(labels), 3)
-    figure, axes = _figure(NARROW, height, left=0.2 + 0.07 * longest, bottom=0.45, top=0.35, right=right)
-    axes.grid(axis="x")
-    axes.grid(axis="y", visible=False)
-    return figure, axes
-
-
-def _by_day(figures: DailyFigures, frame: pd.DataFrame, columns: str, values: str) -> pd.DataFrame:
-    """`values` per trend day (rows, oldest first) and `columns` (one column each)."""
-    table = frame.pivot(index="activity_date", columns=columns, values=values)
-    return table.reindex(pd.to_datetime(figures.trend_days)) if not table.empty else table
-
-
-def _stacked_bars(axes: Axes, labels: Sequence[str], series: Stack, totals: bool = True) -> None:
-    """Horizontal bars, one per label (the first at the top), made of the series stacked left to right."""
-    ends = _stack(axes, series, horizontal=True)
-    if totals:
-        for position, total in enumerate(ends):
-            axes.annotate(
-                f"{total:,.0f}", (total, position), xytext=(3, 0), textcoords="offset points", va="center"
-            )
-    axes.set_yticks(range(len(labels)), [_label(label) for label in labels])
-    axes.set_ylim(len(labels) - 0.5, -0.5)
-    axes.set_xlim(left=0)
-    axes.xaxis.get_major_locator().set_params(integer=True, nbins=5)
-
-
-def _stacked_columns(axes: Axes, series: Stack) -> None:
-    """Columns, one per trend day, made of the series stacked bottom to top."""
-    _stack(axes, series, horizontal=False)
-    axes.set_ylim(bottom=0)
-    axes.yaxis.get_major_locator().set_params(integer=True, nbins=4)
-
-
-def _stack(axes: Axes, series: Stack, *, horizontal: bool) -> list[float]:
-    """Draw the series (at least one) as stacked bars at positions 0, 1, ...; returns where each bar ends.
-    Each series is one collection of rectangles, not one artist per bar: that draws several times faster."""
-    from matplotlib.collections import PolyCollection
-
-    ends = [0.0] * len(series[0][1])
-    for name, values, colour in series:
-        rectangles = []
-        for position, length in enumerate(values.astype(float)):
-            if length > 0:
-                start, end = ends[position], ends[position] + length
-                low, high = position - 0.35, position + 0.35
-                corners = [(start, low), (end, low), (end, high), (start, high)]
-                rectangles.append(corners if horizontal else [(y, x) for x, y in corners])
-                ends[position] = end
-        axes.add_collection(PolyCollection(rectangles, facecolors=colour, linewidths=0, label=name))
-    axes.autoscale_view()
-    return ends
-
-
-def _day_axis(axes: Axes, figures: DailyFigures) -> None:
-    """Label every 7th day back from the report's day, and shade the report's day."""
+def _delivery_rate(figures: DailyFigures) -> Drawing:
     days = figures.trend_days
-    ticks = [position for position in range(len(days)) if (len(days) - 1 - position) % 7 == 0]
-    axes.set_xticks(ticks, [days[position].strftime("%m-%d") for position in ticks])
-    axes.set_xlim(-0.7, len(days) - 0.3)
-    axes.axvspan(len(days) - 1.5, len(days) - 0.5, color="#fff3bf", zorder=0)
+    rates = _by_day(figures.delivery_rate, "vendor", "delivery_rate", days)
+    known = [value * 100 for values in rates.values() for value in values if not math.isnan(value)]
+    if not known:
+        return _empty(WIDE, EMPTY_TREND, "No delivered or failed messages in the last 30 days")
+    series = [
+        Series(vendor, _vendor_colour(vendor, position), [value * 100 for value in values])
+        for position, (vendor, values) in enumerate(rates.items())
+    ]
+    lowest = min(known)
+    ticks = svg.nice_ticks(max(0.0, lowest - 5 - lowest % 5), 100)
+    legend, top = _legend(series, TREND_LEFT, WIDE - TREND_RIGHT, lines=True)
+    frame, axes = _trend_axes(days, ticks, "% of final outcomes", top, lambda tick: f"{tick:g}")
+    lines, dots = [], []
+    for entry in series:
+        for run in _runs(entry.values):
+            if len(run) > 1:
+                lines.append(
+                    svg.polyline([(frame.x(p), frame.y(entry.values[p])) for p in run], entry.colour)
+                )
+        dots.extend(
+            svg.circle(
+                frame.x(p),
+                frame.y(value),
+                2.5,
+                entry.colour,
+                hover=f"{days[p]:%Y-%m-%d}, {entry.name}: {value:.2f}% delivered",
+            )
+            for p, value in enumerate(entry.values)
+            if not math.isnan(value)
+        )
+    return Drawing(
+        WIDE, frame.bottom + TREND_BOTTOM, [*axes, *lines, svg.group(dots, class_="points"), legend]
+    )
 
 
-def _legend(axes: Axes, entries: int) -> None:
-    """The legend in one row above the axes, where it covers nothing."""
-    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=entries, borderaxespad=0.2, handlelength=1.2)
+def _failure_reasons(figures: DailyFigures) -> Drawing:
+    frame = figures.failure_reasons
+    if frame.empty:
+        return _empty(NARROW, EMPTY_BARS, "No failed messages on this day")
+    vendors = sorted({_text(vendor) for vendor in frame["vendor"].tolist()})
+    reasons: dict[str, dict[str, float]] = {}  # in the query's order: the most failures first
+    for reason, vendor, failures in zip(
+        frame["reason"].tolist(), frame["vendor"].tolist(), frame["failures"].tolist(), strict=True
+    ):
+        counts = reasons.setdefault(_text(reason), dict.fromkeys(vendors, 0.0))
+        counts[_text(vendor)] += _value(failures, 0.0)
+    rows = list(reasons.items())
+    if len(rows) > MOST_REASONS:
+        rest = [counts for _, counts in rows[MOST_REASONS - 1 :]]
+        other = {vendor: sum(counts[vendor] for counts in rest) for vendor in vendors}
+        rows = [*rows[: MOST_REASONS - 1], (f"({len(rest)} other reasons)", other)]
+    series = [
+        Series(vendor, _vendor_colour(vendor, position), [counts[vendor] for _, counts in rows])
+        for position, vendor in enumerate(vendors)
+    ]
+    return _bars([label for label, _ in rows], series, "failed messages", lambda total, _: f"{total:,.0f}")
 
 
-def _no_data(figure: Figure, axes: Axes, message: str) -> Figure:
-    """The chart of a day without data: the message where the chart would be."""
-    axes.set_axis_off()
-    axes.text(0.5, 0.5, message, ha="center", va="center", color="#666666", transform=axes.transAxes)
-    return figure
+def _carriers(figures: DailyFigures) -> Drawing:
+    frame = figures.carriers
+    if frame.empty:
+        return _empty(NARROW, EMPTY_BARS, "No messages on this day")
+    outcomes = [
+        Series(name, colour, [_value(value, 0.0) for value in frame[column].tolist()])
+        for name, column, colour in (
+            ("delivered", "delivered", DELIVERED),
+            ("failed", "failed", FAILED),
+            ("in flight", "in_flight", IN_FLIGHT),
+            ("unknown", "unknown", UNKNOWN),
+        )
+    ]
+    rates = [_value(rate) for rate in frame["delivery_rate"].tolist()]
+    return _bars(
+        [_text(carrier) for carrier in frame["carrier"].tolist()],
+        [entry for entry in outcomes if sum(value for value in entry.values if value > 0) > 0],
+        "messages",
+        lambda _, row: "no final outcome" if math.isnan(rates[row]) else f"{rates[row]:.1%} delivered",
+    )
 
 
-def _label(value: object) -> str:
-    """A bar's label: the text on one line (control characters such as tabs and line breaks as spaces),
-    shortened to LONGEST_LABEL characters so that the chart keeps its shape."""
-    text = _CONTROL.sub(" ", str(value))
+def _refunds(figures: DailyFigures) -> Drawing:
+    days = figures.trend_days
+    positions = _positions(figures.refunds["activity_date"].tolist(), days)
+    if all(position is None for position in positions):
+        return _empty(WIDE, EMPTY_TREND, "No Cafe24 messages in the last 30 days (only Cafe24 refunds)")
+
+    def column(name: str) -> list[float]:
+        values = [0.0] * len(days)
+        for position, value in zip(positions, figures.refunds[name].tolist(), strict=True):
+            if position is not None:
+                values[position] = _value(value, 0.0)
+        return values
+
+    series = [
+        Series("refunded", DELIVERED, column("refunded")),
+        Series("awaiting refund (settle window open)", IN_FLIGHT, column("awaiting_refund")),
+        Series("refund missing", FAILED, column("refund_missing")),
+        Series("refunded though delivered", REFUNDED_THOUGH_DELIVERED, column("refund_unexpected")),
+    ]
+    return _columns(days, series, "messages")
+
+
+def _billed_units(figures: DailyFigures) -> Drawing:
+    days = figures.trend_days
+    units = _by_day(figures.billing, "vendor", "billed_units", days)
+    if not units:
+        return _empty(WIDE, EMPTY_TREND, "No messages in the last 30 days")
+    series = [
+        Series(vendor, _vendor_colour(vendor, position), [0.0 if math.isnan(v) else v for v in values])
+        for position, (vendor, values) in enumerate(units.items())
+    ]
+    return _columns(days, series, "units")
+
+
+def _columns(days: Sequence[date], series: list[Series], unit: str) -> Drawing:
+    """A trend chart of columns, one per day, made of the series stacked bottom to top (values above zero)."""
+    legend, top = _legend(series, TREND_LEFT, WIDE - TREND_RIGHT)
+    ends = _stack_ends(series)
+    ticks = svg.nice_ticks(0, max(ends), 6, whole=True)
+    frame, axes = _trend_axes(days, ticks, unit, top, lambda tick: f"{tick:,.0f}")
+    bars = []
+    bases = [0.0] * len(days)
+    for entry in series:
+        for position, value in enumerate(entry.values):
+            if value > 0:
+                low, high = frame.y(bases[position]), frame.y(bases[position] + value)
+                left, right = frame.x(position - BAR / 2), frame.x(position + BAR / 2)
+                hover = f"{days[position]:%Y-%m-%d}, {entry.name}: {value:,.0f} {unit}"
+                bars.append(svg.rect(left, high, right - left, low - high, entry.colour, hover))
+                bases[position] += value
+    return Drawing(WIDE, frame.bottom + TREND_BOTTOM, [*axes, svg.group(bars, class_="bars"), legend])
+
+
+def _trend_axes(
+    days: Sequence[date], ticks: list[float], label: str, top: float, tick_label: Callable[[float], str]
+) -> tuple[Frame, list[str]]:
+    """The plot area of a trend chart and what is drawn behind the data: the report's day shaded, the value
+    axis (round ticks, grid lines, its label) and the day axis (every 7th day back from the report's day)."""
+    last = len(days) - 1
+    frame = Frame(
+        TREND_LEFT,
+        top,
+        WIDE - TREND_LEFT - TREND_RIGHT,
+        TREND_PLOT,
+        (-0.7, last + 0.7),
+        (ticks[0], ticks[-1]),
+    )
+    shade_left, shade_right = frame.x(last - 0.5), frame.x(last + 0.5)
+    parts = [
+        svg.rect(
+            shade_left, frame.top, shade_right - shade_left, frame.height, REPORT_DAY, "the report's day"
+        ),
+        *_value_axis(frame, ticks, tick_label, horizontal=False),
+        svg.text(
+            0,
+            0,
+            label,
+            text_anchor="middle",
+            transform=f"translate(16 {svg.number(frame.top + frame.height / 2)}) rotate(-90)",
+        ),
+    ]
+    marks, labels = [], []
+    for position in range(last % 7, last + 1, 7):
+        x = frame.x(position)
+        marks.append(svg.line(x, frame.bottom, x, frame.bottom + 4, AXIS))
+        labels.append(svg.text(x, frame.bottom + 17, f"{days[position]:%m-%d}", text_anchor="middle"))
+    parts += [svg.group(marks, class_="day-ticks"), svg.group(labels, class_="day-labels")]
+    return frame, parts
+
+
+def _bars(
+    labels: Sequence[str], series: list[Series], unit: str, note: Callable[[float, int], str]
+) -> Drawing:
+    """Horizontal bars, one per label (the first at the top), made of the series stacked left to right
+    (values above zero), with `note(total, row)` written after each bar."""
+    shown = [_label(label) for label in labels]
+    ends = _stack_ends(series) if series else [0.0] * len(labels)
+    notes = [note(total, row) for row, total in enumerate(ends)]
+    left = max(svg.text_width(text, FONT) for text in shown) + 14
+    right = max(svg.text_width(text, FONT) for text in notes) + 14
+    width = max(NARROW, left + BAR_PLOT + right)
+    legend, top = _legend(series, left, width - right)
+    ticks = svg.nice_ticks(0, max(ends), 6, whole=True)
+    frame = Frame(
+        left,
+        top,
+        width - left - right,
+        BAR_ROW * len(labels),
+        (ticks[0], ticks[-1]),
+        (len(labels) - 0.5, -0.5),
+    )
+    parts = _value_axis(frame, ticks, lambda tick: f"{tick:,.0f}", horizontal=True)
+    parts.append(svg.text(frame.left + frame.width / 2, frame.bottom + 36, unit, text_anchor="middle"))
+    names = []
+    for row, (label, text) in enumerate(zip(labels, shown, strict=True)):
+        name = svg.text(frame.left - 6, frame.y(row), text, text_anchor="end", dy="0.35em")
+        # A shortened label has the whole of it as its tooltip.
+        names.append(svg.group([svg.title(label), name]) if text != svg.plain(label) else name)
+    bars = []
+    bases = [0.0] * len(labels)
+    for entry in series:
+        for row, value in enumerate(entry.values):
+            if value > 0:
+                start, end = frame.x(bases[row]), frame.x(bases[row] + value)
+                top_edge, bottom_edge = frame.y(row - BAR / 2), frame.y(row + BAR / 2)
+                hover = f"{labels[row]}, {entry.name}: {value:,.0f}"
+                bars.append(
+                    svg.rect(start, top_edge, end - start, bottom_edge - top_edge, entry.colour, hover)
+                )
+                bases[row] += value
+    written = [
+        svg.text(frame.x(total) + 4, frame.y(row), text, dy="0.35em")
+        for row, (total, text) in enumerate(zip(ends, notes, strict=True))
+    ]
+    body = [
+        *parts,
+        svg.group(names, class_="labels"),
+        svg.group(bars, class_="bars"),
+        svg.group(written, class_="notes"),
+        legend,
+    ]
+    return Drawing(width, frame.bottom + BAR_BOTTOM, body)
+
+
+def _value_axis(
+    frame: Frame, ticks: list[float], tick_label: Callable[[float], str], *, horizontal: bool
+) -> list[str]:
+    """The axis of the values (at left, or at the bottom of `horizontal` bars): grid lines at the ticks, their
+    labels, and the two lines that frame the plot's left and bottom sides."""
+    grid, labels = [], []
+    for tick in ticks:
+        if horizontal:
+            x = frame.x(tick)
+            grid.append(svg.line(x, frame.top, x, frame.bottom, GRID))
+            labels.append(svg.text(x, frame.bottom + 17, tick_label(tick), text_anchor="middle"))
+        else:
+            y = frame.y(tick)
+            grid.append(svg.line(frame.left, y, frame.right, y, GRID))
+            labels.append(svg.text(frame.left - 6, y, tick_label(tick), text_anchor="end", dy="0.35em"))
+    sides = [
+        svg.line(frame.left, frame.top, frame.left, frame.bottom, AXIS),
+        svg.line(frame.left, frame.bottom, frame.right, frame.bottom, AXIS),
+    ]
+    return [
+        svg.group(grid, class_="grid", shape_rendering="crispEdges"),
+        svg.group(labels, class_="ticks"),
+        svg.group(sides, class_="axes", shape_rendering="crispEdges"),
+    ]
+
+
+def _legend(series: Sequence[Series], left: float, right: float, *, lines: bool = False) -> tuple[str, float]:
+    """The series' names and colours in rows above the plot, from `left` and wrapping before `right`; returns
+    the legend and where the plot below it starts. A series of `lines` gets a line with a dot, others a
+    square."""
+    parts: list[str] = []
+    x, row = left, 0
+    for entry in series:
+        name = _label(entry.name)
+        width = SWATCH + 5 + svg.text_width(name, FONT)
+        if x > left and x + width > right:
+            x, row = left, row + 1
+        y = LEGEND_TOP + row * LEGEND_ROW
+        if lines:
+            parts.append(svg.line(x, y, x + SWATCH, y, entry.colour, stroke_width=1.5))
+            parts.append(svg.circle(x + SWATCH / 2, y, 2.5, entry.colour))
+        else:
+            parts.append(svg.rect(x + 3, y - 5, 10, 10, entry.colour))
+        parts.append(svg.text(x + SWATCH + 5, y, name, dy="0.35em"))
+        x += width + 16
+    rows = row + 1 if series else 0
+    return svg.group(parts, class_="legend"), LEGEND_TOP + rows * LEGEND_ROW
+
+
+def _empty(width: float, height: float, message: str) -> Drawing:
+    """The chart of a day without data: the message on a pale panel where the chart would be."""
+    panel = svg.element("rect", x=0.5, y=0.5, width=width - 1, height=height - 1, fill=EMPTY, stroke=GRID)
+    message_text = svg.text(width / 2, height / 2, message, text_anchor="middle", dy="0.35em", fill=MUTED)
+    return Drawing(width, height, [svg.group([panel, message_text], class_="empty")])
+
+
+def _stack_ends(series: Sequence[Series]) -> list[float]:
+    """Where each stack of the series' values above zero ends, position by position."""
+    return [
+        sum(value for value in values if value > 0)
+        for values in zip(*(s.values for s in series), strict=True)
+    ]
+
+
+def _runs(values: Sequence[float]) -> list[list[int]]:
+    """The positions of the values, in runs of neighbours that are not NaN (a line is broken by a gap)."""
+    runs: list[list[int]] = []
+    for position, value in enumerate(values):
+        if math.isnan(value):
+            continue
+        if runs and runs[-1][-1] == position - 1:
+            runs[-1].append(position)
+        else:
+            runs.append([position])
+    return runs
+
+
+def _by_day(frame: pd.DataFrame, columns: str, values: str, days: Sequence[date]) -> dict[str, list[float]]:
+    """`values` per name in `columns` (sorted by name) and trend day (oldest first), NaN where none."""
+    table: dict[str, list[float]] = {}
+    positions = _positions(frame["activity_date"].tolist(), days)
+    for position, name, value in zip(positions, frame[columns].tolist(), frame[values].tolist(), strict=True):
+        row = table.setdefault(_text(name), [math.nan] * len(days))
+        if position is not None:
+            row[position] = _value(value)
+    return dict(sorted(table.items()))
+
+
+def _positions(activity_dates: Sequence[object], days: Sequence[date]) -> list[int | None]:
+    """Where each activity date is among the trend days (None for a date outside them)."""
+    index = {day: position for position, day in enumerate(days)}
+    return [
+        index.get(value.date() if isinstance(value, datetime) else value)  # pandas gives a Timestamp
+        for value in activity_dates
+    ]
+
+
+def _value(value: Any, missing: float = math.nan) -> float:
+    """A figure as a float, `missing` for NULL (None, NaN or pandas' NA) or a value that is not finite."""
+    if value is None or value is pd.NA:
+        return missing
+    number = float(value)
+    return number if math.isfinite(number) else missing
+
+
+def _text(value: object) -> str:
+    """A name from the data as text: `(none)` for NULL."""
+    return (
+        "(none)"
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+        else str(value)
+    )
+
+
+def _label(value: str) -> str:
+    """A label as drawn: one line (control characters such as tabs and line breaks as spaces), shortened to
+    LONGEST_LABEL characters so that the chart keeps its shape."""
+    text = svg.plain(value)
     return text if len(text) <= LONGEST_LABEL else text[: LONGEST_LABEL - 1] + "…"
 
 
 def _vendor_colour(vendor: str, position: int) -> str:
     return VENDOR_COLOURS.get(vendor, OTHER_COLOURS[position % len(OTHER_COLOURS)])
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)
-_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
-# A tag: matplotlib escapes < and > in text and attribute values, so text never matches.
-_TAG = re.compile(r"<[^>]*>")
-_NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
-_REFERENCES = re.compile(r'(\bid="|\bhref="#|url\(#)([^")]+)')
-
-
-def _svg(figure: Figure, key: str) -> str:
-    """The figure as an `<svg>` element to inline in HTML: no XML prolog, metadata or namespace URLs, and
-    every id prefixed with `key`, so that several charts in one page never share an id. Only the tags are
-    rewritten: the text drawn (labels from the data) stays exactly as it is."""
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    svg = _PROLOG.sub("", buffer.getvalue(), count=1)
-    svg = _METADATA.sub("", svg, count=1)
-    svg = _TAG.sub(lambda tag: _rewrite_tag(tag[0], key), svg)
-    return svg.replace("<svg ", f'<svg class="chart" data-chart="{key}" ', 1).strip()
-
-
-def _rewrite_tag(tag: str, key: str) -> str:
-    """One tag without namespace URLs, with `xlink:href` as `href`, and its ids and references to ids
-    prefixed with `key`."""
-    tag = _NAMESPACES.sub("", tag).replace("xlink:href=", "href=")
-    return _REFERENCES.sub(lambda match: f"{match[1]}{key}-{match[2]}", tag)

@@ -19,6 +19,24 @@ CHART_TITLES = [
     "Billed units, last 30 days, by vendor",
 ]
 
+# Every text of a chart as the browser lays it out: inside its chart, and clear of every other text.
+TEXT_PROBLEMS = """svg => {
+    const outer = svg.getBoundingClientRect();
+    const boxes = [...svg.querySelectorAll("text")].map(
+        text => [text.textContent, text.getBoundingClientRect()]
+    );
+    const problems = [];
+    for (const [name, box] of boxes) {
+        if (box.left < outer.left - 1 || box.right > outer.right + 1 || box.top < outer.top - 1
+            || box.bottom > outer.bottom + 1) problems.push(`outside the chart: ${name}`);
+    }
+    boxes.forEach(([name, box], index) => boxes.slice(index + 1).forEach(([other, next]) => {
+        if (box.left < next.right && next.left < box.right && box.top < next.bottom && next.top < box.bottom)
+            problems.push(`overlapping: ${name} / ${other}`);
+    }));
+    return problems;
+}"""
+
 
 @pytest.fixture
 def report(simulator, client, warehouse, tmp_path) -> Path:
@@ -72,7 +90,9 @@ def test_the_page_renders_its_charts_with_no_error_and_fetches_nothing(browser, 
     for chart in charts.all():
         box = chart.bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 100
-        assert chart.locator("path").count() > 10  # axes, ticks and data, not an empty frame
+        assert chart.locator(".axes line").count() == 2 and chart.locator(".ticks text").count() >= 2
+        assert chart.locator(".bars rect, .points circle").count() > 0  # data, not an empty frame
+        assert chart.evaluate(TEXT_PROBLEMS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 1100  # nothing wider than the window
     page.screenshot(path=tmp_path / "daily_report.png", full_page=True)
     assert (tmp_path / "daily_report.png").stat().st_size > 50_000
@@ -90,3 +110,5 @@ def test_vendor_text_is_shown_as_text_and_nothing_in_it_runs(browser, hostile_re
     labels = page.locator('svg[data-chart="failure-reasons"] text').all_text_contents()
     assert "<script>alert(1)</script>" in labels and r"$\frac$ costs $1 or $2" in labels
     assert CARRIER in page.locator('svg[data-chart="carriers"] text').all_text_contents()
+    for chart in page.locator("svg.chart").all():
+        assert chart.evaluate(TEXT_PROBLEMS) == []  # long and wide labels fit
