@@ -11,8 +11,6 @@ at 50 ms at most 1.2 x requests x 50 ms / concurrency.
 
 import argparse
 import math
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assets.resources import WarehouseResource  # noqa: E402
-from bench.measure import in_child, peak_mib  # noqa: E402
+from bench.measure import in_child, peak_mib, start_simulator  # noqa: E402
 from pipelines.cafe24.answer import parse_answer  # noqa: E402
 from pipelines.cafe24.client import ClientConfig, SmsListClient  # noqa: E402
 from pipelines.cafe24.ingest import ingest_cafe24  # noqa: E402
@@ -36,20 +34,6 @@ from pipelines.simulator import synthetic_cafe24_traffic  # noqa: E402
 ACCOUNT = "bench"
 SECURE = "bench-secure"
 LAST_DAY = date(2026, 10, 31)
-
-
-def start_simulator(days: int, per_day: int, latency_ms: float) -> tuple[subprocess.Popen, str]:
-    command = [
-        sys.executable, "-m", "pipelines.simulator", "--days", str(days), "--last-day", LAST_DAY.isoformat(),
-        "--per-day", str(per_day), "--user-id", ACCOUNT, "--latency-ms", str(latency_ms),
-    ]  # fmt: skip
-    env = {**os.environ, "CAFE24_SMS_SECURE": SECURE}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline().strip()
-    if not line.startswith("SIMULATOR_URL="):
-        process.kill()
-        raise RuntimeError(f"the simulator did not start: {line!r}")
-    return process, line.split("=", 1)[1]
 
 
 def minimum_requests(days: int, per_day: int) -> tuple[int, int]:
@@ -127,7 +111,7 @@ def main() -> int:
     )
     verdicts = []
     for latency_ms in (0, 50):
-        simulator, url = start_simulator(args.days, args.per_day, latency_ms)
+        simulator, url = start_simulator(args.days, args.per_day, latency_ms, LAST_DAY, ACCOUNT, SECURE)
         try:
             ours = in_child(run_pipeline, url, args.days, args.concurrency)
             print(line(f"pipeline @ {latency_ms} ms", ours))

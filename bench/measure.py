@@ -1,10 +1,17 @@
 """What every benchmark needs: each measurement in a fresh process, and that process's peak memory."""
 
 import multiprocessing
+import os
 import queue
 import resource
+import subprocess
+import sys
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def peak_mib() -> float:
@@ -27,3 +34,21 @@ def in_child(target: Callable[..., None], *args: Any) -> dict[str, Any]:
                 raise RuntimeError(f"{target.__name__} died (exit code {process.exitcode})") from None
     process.join()
     return figures
+
+
+def start_simulator(
+    days: int, per_day: int, latency_ms: float, last_day: date, account: str, secure: str
+) -> tuple[subprocess.Popen, str]:
+    """The sms_list simulator in a process of its own, serving `days` of synthetic traffic up to `last_day`;
+    returns the process and its URL."""
+    command = [
+        sys.executable, "-m", "pipelines.simulator", "--days", str(days), "--last-day", last_day.isoformat(),
+        "--per-day", str(per_day), "--user-id", account, "--latency-ms", str(latency_ms),
+    ]  # fmt: skip
+    env = {**os.environ, "CAFE24_SMS_SECURE": secure}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline().strip()
+    if not line.startswith("SIMULATOR_URL="):
+        process.kill()
+        raise RuntimeError(f"the simulator did not start: {line!r}")
+    return process, line.split("=", 1)[1]

@@ -32,7 +32,7 @@ import urllib3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import in_child, peak_mib  # noqa: E402
+from bench.measure import in_child, peak_mib, start_simulator  # noqa: E402
 from pipelines.cafe24.windows import SmsType, windows_for_range  # noqa: E402
 from pipelines.simulator import write_infobank_store  # noqa: E402
 
@@ -43,18 +43,9 @@ INFOBANK_FIRST_DAY = date(2026, 9, 1)
 ASSETS = ("cafe24_messages", "infobank_reports", "delivery_outcomes", "daily_reports", "analytics_copy")
 
 
-def start_simulator(days: int, per_day: int, latency_ms: float) -> tuple[subprocess.Popen, str]:
-    command = [
-        sys.executable, "-m", "pipelines.simulator", "--days", str(days), "--last-day", LAST_DAY.isoformat(),
-        "--per-day", str(per_day), "--user-id", ACCOUNT, "--latency-ms", str(latency_ms),
-    ]  # fmt: skip
-    env = {**os.environ, "CAFE24_SMS_SECURE": SECURE}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline().strip()
-    if not line.startswith("SIMULATOR_URL="):
-        process.kill()
-        raise RuntimeError(f"the simulator did not start: {line!r}")
-    return process, line.split("=", 1)[1]
+def serve(days: int, per_day: int, latency_ms: float) -> tuple[subprocess.Popen, str]:
+    """The simulator for this benchmark's account, serving traffic up to LAST_DAY."""
+    return start_simulator(days, per_day, latency_ms, LAST_DAY, ACCOUNT, SECURE)
 
 
 def run_cli(env: dict[str, str], first_day: date, last_day: date, results: Queue) -> None:
@@ -191,14 +182,14 @@ def main() -> int:
         if "cafe24" not in args.skip:
             first_day = LAST_DAY - timedelta(days=args.days - 1)
             for latency_ms, per_day in ((0, args.per_day), (50, args.per_day // 10)):
-                simulator, url = start_simulator(args.days, per_day, latency_ms)
+                process, url = serve(args.days, per_day, latency_ms)
                 try:
                     env = environment(root / f"cafe24-{latency_ms}", **cafe24_settings(url, 0))
                     ours = timed_cli(env, first_day, LAST_DAY)
                     floor = in_child(bare_cafe24_loop, url, args.days)
                 finally:
-                    simulator.terminate()
-                    simulator.wait()
+                    process.terminate()
+                    process.wait()
                 show(f"pipeline, Cafe24 @ {latency_ms} ms", ours)
                 show(f"floor: bare sequential @ {latency_ms} ms", floor)
                 verdicts.append(
@@ -232,7 +223,7 @@ def main() -> int:
             verdicts.append((f"Infobank: peak {ours['peak']:.0f} MiB < 2048 MiB", ours["peak"] < 2048))
             if "history" not in args.skip:
                 day = LAST_DAY
-                simulator, url = start_simulator(4, 230, 0)
+                process, url = serve(4, 230, 0)
                 try:
                     runs = {}
                     nothing = root / "no-reports"
@@ -248,8 +239,8 @@ def main() -> int:
                         runs[name] = timed_cli(env, day, day)  # the next morning's, as operations wait for it
                         show(f"one-day run, {name} warehouse", runs[name])
                 finally:
-                    simulator.terminate()
-                    simulator.wait()
+                    process.terminate()
+                    process.wait()
                 ratio = runs["history"]["wall"] / runs["empty"]["wall"]
                 verdicts.append((f"history: {ratio:.2f}x the empty warehouse's run <= 1.3x", ratio <= 1.3))
     for name, passed in verdicts:
