@@ -1,6 +1,7 @@
 -- The statements that fill the new analytics file (attached as analytics_next): one view per published table
--- over its Parquet file in the version folder $version_dir, then the warehouse's comments on those tables
--- and their columns. CREATE VIEW and COMMENT ON take no bound parameters (a view keeps its SQL text), so
+-- over its Parquet files in the version folder $version_dir (every month file of <table>/ for the tables in
+-- $partitioned, published by month; <table>.parquet for the others), then the warehouse's comments on those
+-- tables and their columns. CREATE VIEW and COMMENT ON take no bound parameters (a view keeps its SQL text), so
 -- this query writes them, quoting every name and value with the two macros below; publish.py runs each row.
 -- $tables: the published tables, in order; `published` has no warehouse comments (describe_copy.sql).
 
@@ -19,7 +20,10 @@ views AS (
         format(
             'CREATE VIEW analytics_next.{} AS SELECT * FROM read_parquet({})',
             sql_name(table_name),
-            sql_literal($version_dir || '/' || table_name || '.parquet')
+            sql_literal($version_dir || '/' || table_name || CASE
+                WHEN list_contains(CAST($partitioned AS VARCHAR[]), table_name) THEN '/*.parquet'
+                ELSE '.parquet'
+            END)
         ) AS statement
     FROM published
 ),

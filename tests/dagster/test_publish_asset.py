@@ -8,7 +8,7 @@ from assets.reports import daily_reports
 from assets.resources import AnalyticsResource, ExportsResource, SlackResource, WarehouseResource
 from pipelines.cafe24.client import SmsListClient
 from pipelines.cafe24.ingest import ingest_cafe24
-from pipelines.publish import ANALYTICS_FILE, PUBLISHED_TABLES
+from pipelines.publish import ANALYTICS_FILE, MONTHLY_TABLES, PUBLISHED_TABLES
 from tests.conftest import ACCOUNT, DAY, client_config, rows_on
 
 
@@ -42,7 +42,15 @@ def test_analytics_copy_publishes_after_the_reports_and_says_what_it_wrote(
     assert set(metadata["rows_by_table"].value) == set(PUBLISHED_TABLES)
     assert metadata["rows_by_table"].value["report_delivery_daily"] == 1
     assert (metadata["versions_removed"].value, metadata["versions_kept"].value) == ([], 1)
+    # All seven were delivered: there is no failure reason, so that table has no month.
+    months = {table: ["2026-10"] for table in MONTHLY_TABLES} | {"report_failure_reasons_daily": []}
+    assert metadata["months_written"].value == months
+    assert metadata["rewrote_all"].value == "no readable previous version"
     again = second.asset_materializations_for_node("analytics_copy")[0].metadata
     assert again["version"].value != metadata["version"].value and again["versions_kept"].value == 2
+    # Nothing changed in between: every month file is linked from the first copy, none written.
+    assert again["months_written"].value == {table: [] for table in MONTHLY_TABLES}
+    assert again["months_linked"].value == {table: len(months[table]) for table in MONTHLY_TABLES}
+    assert again["rewrote_all"].value is None
     versions = sorted(path.name for path in (tmp_path / "analytics" / "versions").iterdir())
     assert versions == sorted([metadata["version"].value, again["version"].value])
