@@ -45,9 +45,32 @@ ui: $(STAMP)
 	$(BIN)/dagster dev -w workspace.yaml
 
 bench: $(STAMP)
+	$(BIN)/python bench/pipeline_run.py
 	$(BIN)/python bench/cafe24_ingest.py
 	$(BIN)/python bench/infobank_ingest.py
 	$(BIN)/python bench/infobank_floor.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Mutation testing (docs/mutation-testing.md), not part of `make test`: mutmut on the core Python modules
+# (pyproject.toml [tool.mutmut]), then the one-line business-rule mutations of tests/mutation/. Each prints
+# its kill rate and survivors. MUTANTS picks mutmut's mutants by name (globs); MUTANTS= runs every mutant of
+# the configured modules (hours on 2 cores; mutmut then re-tests only what changed on later runs).
+# SQL_MUTATIONS_ARGS=--copy mutates a temporary copy instead of this tree's files.
+.PHONY: mutate
+MUTMUT_CHILDREN ?= 2
+MUTANTS ?= 'pipelines.cafe24.answer.*' 'pipelines.cafe24.client.x__page_count*' \
+	'pipelines.cafe24.client.x__pages_agree*' 'pipelines.cafe24.client.x__same_rows*' \
+	'pipelines.cafe24.client.x__retry_after*' 'pipelines.cafe24.client.*_backoff*' \
+	'pipelines.cafe24.client.*fetch_window*' 'pipelines.infobank.store.*' 'pipelines.infobank.lines.*' \
+	'pipelines.infobank.files.x_plan_reads*' 'pipelines.infobank.files.*_Renames*' \
+	'pipelines.infobank.files.x__unchanged*' 'pipelines.infobank.files.x__continue*' \
+	'pipelines.infobank.files.x__new*' 'pipelines.reports.*' 'pipelines.exports.x_neutralise*' \
+	'pipelines.exports.x__write_table*'
+SQL_MUTATIONS_ARGS ?=
+
+mutate: $(STAMP)
+	$(BIN)/mutmut run --max-children $(MUTMUT_CHILDREN) $(MUTANTS)
+	$(BIN)/python tests/mutation/mutmut_summary.py
+	$(BIN)/python tests/mutation/run_sql_mutations.py $(SQL_MUTATIONS_ARGS)
