@@ -20,14 +20,9 @@ from pandas.api.types import is_object_dtype, is_string_dtype
 from pipelines.kst import KST
 from pipelines.outcomes import DEFAULT_SETTLE_HOURS
 from pipelines.report_page import render_daily_report, report_as_of
+from pipelines.reports import REPORT_TABLES
 from pipelines.warehouse import Warehouse
 
-REPORT_TABLES = (
-    "report_delivery_daily",
-    "report_failure_reasons_daily",
-    "report_refunds_daily",
-    "report_billing_daily",
-)
 DAILY_REPORT = "daily_report.html"
 # Every file a complete day's folder holds.
 DAY_FILES = (*(f"{table}.{kind}" for table in REPORT_TABLES for kind in ("csv", "parquet")), DAILY_REPORT)

@@ -13,5 +13,24 @@ def build_delivery_outcomes(
 ) -> list[dict[str, Any]]:
     """Bring delivery_outcomes up to date in one transaction, recomputing only the messages that changed
     since the last build; returns messages, unknowns and rebuilt messages per vendor."""
+    params = {"now": now, "settle_hours": settle_hours}
     with warehouse.transaction():
-        return warehouse.records("outcomes/build", settle_hours=settle_hours, now=now)
+        # What changed since the last build (sql/changes/), kept apart from the rules that follow.
+        warehouse.materialize("changes/outcome_build_plan", **params)
+        warehouse.materialize("changes/outcome_keys", **params)
+        warehouse.materialize("changes/outcome_infobank_reports")
+        # The rules, layer by layer, over the changed messages only.
+        warehouse.materialize("staging/stg_cafe24_outcomes")
+        warehouse.materialize("staging/stg_infobank_outcomes")
+        warehouse.materialize("intermediate/int_outcomes_judged", **params)
+        warehouse.materialize("marts/delivery_outcomes_rebuilt")
+        # The writes, each named after the table it writes; the days first, while the old rows are there.
+        for table in (
+            "outcome_changed_days",
+            "delivery_outcomes",
+            "delivery_outcome_finals",
+            "outcome_check_scope",
+            "outcome_builds",
+        ):
+            warehouse.run(f"writes/{table}", **params)
+        return warehouse.records("outcomes/build_summary")

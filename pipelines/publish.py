@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.exports import REPORT_TABLES
+from pipelines.reports import REPORT_TABLES
 from pipelines.warehouse import SQL_DIR, Warehouse, schema_digest
 
 ANALYTICS_FILE = "analytics.duckdb"

@@ -20,6 +20,7 @@ class SqlStatement:
 
     query: str
     parameters: frozenset[str]
+    kind: duckdb.StatementType
 
 
 @cache
@@ -27,7 +28,7 @@ def sql_statements(name: str) -> tuple[SqlStatement, ...]:
     """The statements of `sql/<name>.sql`, as DuckDB's own parser splits them."""
     text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
     return tuple(
-        SqlStatement(statement.query, frozenset(statement.named_parameters))
+        SqlStatement(statement.query, frozenset(statement.named_parameters), statement.type)
         for statement in duckdb.extract_statements(text)
     )
 
@@ -73,6 +74,22 @@ class Warehouse:
         result = self.run(name, **params)
         columns = [column[0] for column in result.description or []]
         return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+
+    def materialize(self, name: str, **params: Any) -> str:
+        """Build the relation `sql/<name>.sql` defines (one SELECT) as a temp table named after the file, for
+        the statements that follow in this connection; returns the table's name."""
+        relation = Path(name).name
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", relation):
+            raise ValueError(f"a relation file is named like a table (lower_snake_case), got {name!r}")
+        statements = sql_statements(name)
+        if len(statements) != 1 or statements[0].kind != duckdb.StatementType.SELECT:
+            raise ValueError(f"sql/{name}.sql must hold exactly one SELECT: it defines one relation")
+        (statement,) = statements
+        # The one SQL text written here: the wrapper every relation file is materialised with.
+        self.connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE {relation} AS {statement.query}", _bound(statement, params)
+        )
+        return relation
 
     def register(self, view_name: str, relation: Any) -> None:
         """Expose an in-memory table (pyarrow or pandas) to SQL under `view_name`."""

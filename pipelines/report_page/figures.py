@@ -59,7 +59,7 @@ def report_as_of(warehouse: Warehouse) -> tuple[datetime | None, int | None]:
 
 def read_daily_figures(warehouse: Warehouse, day: date, now: datetime, settle_hours: int) -> DailyFigures:
     """Read the page's figures for `day`; `now` and `settle_hours` decide which failures count as
-    refund_missing, as in the report build (sql/reports/build.sql)."""
+    refund_missing, as in the report build (sql/intermediate/int_report_outcomes.sql)."""
     findings = warehouse.records(
         "report_page/findings", day=day, now=now, settle_hours=settle_hours, first_rows=FIRST_ROWS
     )

@@ -6,7 +6,7 @@
 
 -- The rule, as a table macro over any relation shaped like infobank_reports holding every report of the
 -- messages it covers: the view below applies it to all reports, and the outcome build to the reports of the
--- messages that changed only (sql/outcomes/build.sql), so a build costs what changed, not what is stored.
+-- messages that changed only (sql/staging/stg_infobank_outcomes.sql), so a build costs what changed, not what is stored.
 CREATE OR REPLACE MACRO infobank_messages_of(reports) AS TABLE
     WITH ranked AS (
         SELECT

@@ -1,4 +1,5 @@
--- Masking of phone numbers wherever they leave the warehouse (exports, the HTML report, the published copy).
+-- Phone numbers: their one normal form (E.164), and their masking wherever they leave the warehouse
+-- (exports, the HTML report, the published copy).
 
 -- A Korean number in E.164 (+8210...) written the domestic way (010...); other numbers unchanged.
 CREATE OR REPLACE MACRO domestic_phone(number) AS
@@ -12,4 +13,14 @@ CREATE OR REPLACE MACRO mask_phone(number) AS
         WHEN number IS NULL THEN NULL
         WHEN length(domestic_phone(number)) <= 8 THEN '****' || right(number, 4)
         ELSE left(domestic_phone(number), 3) || '-****-' || right(number, 4)
+    END;
+
+-- A phone number in E.164 from its digits and country code: Korean numbers lose their trunk 0 (010... in
+-- country 82 becomes +8210...), a number without a country code stays as its digits, no digits is NULL.
+CREATE OR REPLACE MACRO e164(digits, country) AS
+    CASE
+        WHEN digits IS NULL OR digits = '' THEN NULL
+        WHEN country IS NULL OR country = '' THEN digits
+        WHEN country = '82' THEN '+82' || ltrim(digits, '0')
+        ELSE '+' || country || digits
     END;

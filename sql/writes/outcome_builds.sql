@@ -1,0 +1,12 @@
+-- Record this build: what it had seen, so the next one recomputes only what changed since.
+-- Parameters: $now, $settle_hours.
+INSERT INTO outcome_builds
+SELECT
+    $now AS built_at,
+    cafe24_through,
+    infobank_through,
+    $settle_hours AS settle_hours,
+    dictionary_digest,
+    full_rebuild,
+    (SELECT count(*) FROM outcome_keys) AS messages_rebuilt
+FROM outcome_build_plan;
