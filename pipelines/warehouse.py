@@ -40,6 +40,17 @@ def _memory_size(text: str) -> str:
     return text.strip()
 
 
+def _relation(name: str) -> tuple[str, SqlStatement]:
+    """The relation a file defines: its name (the file's) and its one SELECT."""
+    relation = Path(name).name
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", relation):
+        raise ValueError(f"a relation file is named like a table (lower_snake_case), got {name!r}")
+    statements = sql_statements(name)
+    if len(statements) != 1 or statements[0].kind != duckdb.StatementType.SELECT:
+        raise ValueError(f"sql/{name}.sql must hold exactly one SELECT: it defines one relation")
+    return relation, statements[0]
+
+
 def _bound(statement: SqlStatement, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters a statement names, so each statement gets exactly the values it uses."""
     missing = statement.parameters - params.keys()
@@ -78,17 +89,20 @@ class Warehouse:
     def materialize(self, name: str, **params: Any) -> str:
         """Build the relation `sql/<name>.sql` defines (one SELECT) as a temp table named after the file, for
         the statements that follow in this connection; returns the table's name."""
-        relation = Path(name).name
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", relation):
-            raise ValueError(f"a relation file is named like a table (lower_snake_case), got {name!r}")
-        statements = sql_statements(name)
-        if len(statements) != 1 or statements[0].kind != duckdb.StatementType.SELECT:
-            raise ValueError(f"sql/{name}.sql must hold exactly one SELECT: it defines one relation")
-        (statement,) = statements
-        # The one SQL text written here: the wrapper every relation file is materialised with.
+        relation, statement = _relation(name)
+        # The SQL text written here: the two wrappers a relation file is built with.
         self.connection.execute(
             f"CREATE OR REPLACE TEMP TABLE {relation} AS {statement.query}", _bound(statement, params)
         )
+        return relation
+
+    def define_view(self, name: str) -> str:
+        """Define the relation `sql/<name>.sql` (one SELECT, no parameters) as a temp view named after the
+        file: for a relation read once or twice, where copying its rows would cost more than reading them."""
+        relation, statement = _relation(name)
+        if statement.parameters:
+            raise ValueError(f"sql/{name}.sql is a view: it cannot take parameters")
+        self.connection.execute(f"CREATE OR REPLACE TEMP VIEW {relation} AS {statement.query}")
         return relation
 
     def register(self, view_name: str, relation: Any) -> None:

@@ -25,6 +25,14 @@ from pipelines.cafe24.windows import (
 from pipelines.warehouse import Warehouse
 
 MATCH_PASSES = (1, 2, 3, 4)
+# The tables a window read writes, in order (sql/writes/<table>.sql); the read's record comes last.
+CAFE24_WRITES = (
+    "cafe24_status_history",
+    "cafe24_messages",
+    "cafe24_quarantine",
+    "cafe24_raw_pages",
+    "cafe24_fetches",
+)
 # Window reads in progress at once. Two keep the client's pool busy across a window boundary: the next
 # window's first request is queued while the current window's last pages are still being fetched.
 READS_AT_ONCE = 2
@@ -128,10 +136,17 @@ def write_window(warehouse: Warehouse, account: str, listing: WindowListing) -> 
     warehouse.register("cafe24_listed_pages", _pages_table(listing))
     try:
         with warehouse.transaction():
-            warehouse.run("cafe24/stage_window", **params)
+            warehouse.materialize("staging/stg_cafe24_listed_records", **params)
+            warehouse.materialize("changes/cafe24_candidates")
+            warehouse.materialize("intermediate/int_cafe24_matches")
             for pass_number in MATCH_PASSES:
-                warehouse.run("cafe24/match_pass", **{"pass": pass_number})
-            return warehouse.records("cafe24/apply_window", **params)[0]
+                warehouse.materialize("intermediate/int_cafe24_pass_matches", **{"pass": pass_number})
+                warehouse.run("writes/int_cafe24_matches")
+            warehouse.materialize("intermediate/int_cafe24_changes")
+            warehouse.materialize("intermediate/int_cafe24_new_messages", **params)
+            for table in CAFE24_WRITES:
+                warehouse.run(f"writes/{table}", **params)
+            return warehouse.records("cafe24/fetch_summary", **params)[0]
     finally:
         warehouse.unregister("cafe24_listed_records")
         warehouse.unregister("cafe24_listed_pages")

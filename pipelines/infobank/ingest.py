@@ -2,8 +2,8 @@
 
 The store is walked (store.py), each file matched to what was read of it before (files.py), its new lines
 copied into scratch files DuckDB reads safely (lines.py) by a thread that runs a chunk ahead, and each chunk
-parsed and written by sql/infobank/load_files.sql. The whole load commits in one transaction: a crash
-leaves the warehouse as before it, and the next run reads the same lines again.
+parsed by sql/staging/stg_infobank_lines.sql and written by sql/writes/. The whole load commits in one
+transaction: a crash leaves the warehouse as before it, and the next run reads the same lines again.
 
 A file that cannot be read (a broken gzip file, no permission) or is refused (a link leaving the store) is
 named in infobank_file_problems and the run's metadata, and the other files are ingested.
@@ -235,12 +235,14 @@ def _ahead(chunks: Iterator[tuple[Path, list[_Copy]]]) -> Iterator[tuple[Path, l
 
 def _load_chunk(warehouse: Warehouse, copies: list[_Copy], load_id: str) -> None:
     warehouse.register("infobank_batch", pa.Table.from_pylist([asdict(c) for c in copies]))
-    warehouse.run(
-        "infobank/load_files",
-        paths=[c.path for c in copies],
-        json_files=[c.is_json for c in copies],
-        load_id=load_id,
-    )
+    paths = [c.path for c in copies]
+    warehouse.materialize("staging/stg_infobank_lines", paths=paths, json_files=[c.is_json for c in copies])
+    warehouse.materialize("intermediate/int_infobank_chunk_files", paths=paths)
+    warehouse.define_view("intermediate/int_infobank_chunk_lines")
+    warehouse.define_view("intermediate/int_infobank_chunk_reports")
+    for table in ("infobank_reports", "infobank_quarantine", "infobank_load_spans"):
+        warehouse.run(f"writes/{table}", load_id=load_id)
+    warehouse.run("infobank/free_chunk")
 
 
 def _read_files_table(results: list[_FileResult]) -> pa.Table:

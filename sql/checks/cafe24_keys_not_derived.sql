@@ -2,22 +2,21 @@
 -- Two rows cannot share a key (the PRIMARY KEY and UNIQUE (identity_key, ordinal) of cafe24_messages hold
 -- that); what can go wrong is a message whose key no longer follows from its stored fields. A re-read pairs a
 -- listed record with a stored message by identity_key, so such a message would be stored a second time.
--- The identity is computed as sql/cafe24/stage_window.sql computes it, from the stored (trimmed) fields.
+-- The identity is the ingestion's own (the cafe24_identity_key macro), from the stored fields.
 WITH derived AS (
     SELECT
         message_key,
         identity_key,
         ordinal,
-        md5(concat_ws(chr(31),
-            account, message_type, coalesce(upper(send_type), ''), coalesce(sender, ''), coalesce(recipient, ''),
-            send_date_time, coalesce(subject, ''), coalesce(msg, '')
-        )) AS fields_identity
+        cafe24_identity_key(
+            account, message_type, send_type, sender, recipient, send_date_time, subject, msg
+        ) AS fields_identity
     FROM cafe24_messages
 ),
 findings AS (
     SELECT 'messages whose message_key is not c24- + identity_key + ordinal' AS problem, message_key AS example
     FROM derived
-    WHERE message_key <> 'c24-' || left(identity_key, 20) || '-' || ordinal
+    WHERE message_key <> cafe24_message_key(identity_key, ordinal)
     UNION ALL
     SELECT 'messages whose identity_key is not the MD5 of their stored fields', message_key
     FROM derived

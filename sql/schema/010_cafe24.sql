@@ -131,3 +131,31 @@ COMMENT ON TABLE cafe24_quarantine IS 'Listed records that could not be stored a
 COMMENT ON COLUMN cafe24_quarantine.fetch_id IS 'The window read that listed the record.';
 COMMENT ON COLUMN cafe24_quarantine.record IS 'The record''s fields as received.';
 COMMENT ON COLUMN cafe24_quarantine.reason IS 'Why it could not be stored.';
+
+-- Whether a Cafe24 send status is final: 3 (delivered) and 9 (failed) never change again; 1 and 2 (waiting,
+-- sending) may. The ingestion stores it with each message and never replaces a final status.
+CREATE OR REPLACE MACRO cafe24_is_final(send_status) AS send_status IN (3, 9);
+
+-- What must agree for a listed record and a stored message of the same identity to pair in one pass of the
+-- matching (sql/intermediate/int_cafe24_pass_matches.sql).
+CREATE OR REPLACE MACRO cafe24_match_class(pass_number, status, refund) AS
+    CASE pass_number
+        WHEN 1 THEN concat_ws('|', status, coalesce(refund, ''))
+        WHEN 2 THEN CAST(status AS VARCHAR)
+        ELSE ''
+    END;
+
+-- A Cafe24 message's identity: every field that describes the message itself (status, refund and regDate
+-- change later and are left out), phone numbers by their digits so a change of formatting is not a new
+-- message. Identical messages share it and are told apart by an ordinal.
+CREATE OR REPLACE MACRO cafe24_identity_key(
+    account, message_type, send_type, sender_digits, recipient_digits, send_date_time, subject, msg
+) AS md5(concat_ws(
+    chr(31),
+    account, message_type, coalesce(upper(trim(send_type)), ''), coalesce(sender_digits, ''),
+    coalesce(recipient_digits, ''), coalesce(trim(send_date_time), ''), coalesce(subject, ''), coalesce(msg, '')
+));
+
+-- A Cafe24 message's key: its identity (shortened) and its ordinal among identical messages.
+CREATE OR REPLACE MACRO cafe24_message_key(identity_key, ordinal) AS
+    'c24-' || left(identity_key, 20) || '-' || ordinal;

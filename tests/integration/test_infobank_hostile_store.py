@@ -117,6 +117,13 @@ def test_a_broken_gzip_file_is_reported_and_the_other_files_are_read(tmp_path, w
         (stamped(1, rescnt="1e2"), "rescnt is not a whole number"),
         (stamped(1, rescnt="99999999999"), "rescnt is not a whole number"),
         (stamped(1, rescnt="-5"), "rescnt is negative"),
+        # URL escapes of bytes that are not UTF-8: DuckDB's url_decode raised and stopped the whole load.
+        (
+            f"2026-11-01T14:06:45+09:00\t?{report(1)}".replace("msgid=1", "msgid=%B1"),
+            "a value's URL escapes are not UTF-8",
+        ),
+        (stamped(1, err_code="10%FF0"), "a value's URL escapes are not UTF-8"),
+        (stamped(1, ref="%C3%28"), "a value's URL escapes are not UTF-8"),
     ],
 )
 def test_values_are_checked_before_they_count(tmp_path, warehouse, line, reason):

@@ -1,12 +1,8 @@
--- Stage one window read: parse the listed records (all text, as received) and give each its identity.
+-- One window read's listed records, parsed (all text, as received) and each given its identity.
 -- Inputs: the registered views cafe24_listed_records(rid, sendType, ..., refundDate) and
 -- cafe24_listed_pages (for the time of the read); $account, $message_type.
 -- A record without a usable sendDateTime or sendStatus, or with a date outside the plausible range, gets a
 -- reject_reason and goes to the quarantine.
--- The identity is every field that describes the message itself; status, refund and regDate change later
--- and are left out. Phone numbers count by their digits, so a change of formatting is not a new message.
-
-CREATE OR REPLACE TEMP TABLE cafe24_incoming AS
 WITH read_time AS (
     -- When the window was read, as a KST wall-clock time (the latest page's arrival).
     SELECT timezone('Asia/Seoul', coalesce(max(fetched_at), now())) AS local_read_at FROM cafe24_listed_pages
@@ -58,28 +54,11 @@ SELECT
     nullif(trim(refundDate), '') AS refund_date,
     timezone('Asia/Seoul', local_refunded_at) AS refunded_at,
     reject_reason,
-    md5(concat_ws(chr(31),
-        $account, $message_type, coalesce(upper(trim(sendType)), ''), sender_digits, recipient_digits,
-        coalesce(trim(sendDateTime), ''), coalesce(subject, ''), coalesce(msg, '')
-    )) AS identity_key,
+    cafe24_identity_key(
+        $account, $message_type, sendType, sender_digits, recipient_digits, sendDateTime, subject, msg
+    ) AS identity_key,
     CASE WHEN reject_reason IS NOT NULL THEN to_json({
         sendType: sendType, sendPhone: sendPhone, receivePhone: receivePhone, subject: subject, msg: msg,
         sendDateTime: sendDateTime, regDate: regDate, sendStatus: sendStatus, refundDate: refundDate
     }) END AS record
-FROM checked;
-
--- The stored messages that share an identity with a listed record: the only rows a read can touch.
-CREATE OR REPLACE TEMP TABLE cafe24_candidates AS
-SELECT message_key, identity_key, ordinal, send_status, is_final, refund_date, refunded_at, reg_date
-FROM cafe24_messages
-WHERE identity_key IN (SELECT identity_key FROM cafe24_incoming WHERE reject_reason IS NULL);
-
-CREATE OR REPLACE TEMP TABLE cafe24_matches (rid BIGINT, message_key VARCHAR);
-
--- What must agree for a record and a stored message to pair in a pass of match_pass.sql.
-CREATE OR REPLACE TEMP MACRO cafe24_match_class(pass_number, status, refund) AS
-    CASE pass_number
-        WHEN 1 THEN concat_ws('|', status, coalesce(refund, ''))
-        WHEN 2 THEN CAST(status AS VARCHAR)
-        ELSE ''
-    END;
+FROM checked
