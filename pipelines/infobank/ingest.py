@@ -233,6 +233,11 @@ def _ahead(chunks: Iterator[tuple[Path, list[_Copy]]]) -> Iterator[tuple[Path, l
                 continue
 
 
+# What a load records once its chunks are in, in order (sql/writes/<table>.sql): the load itself last, as it
+# adds up the file loads.
+LOAD_WRITES = ("infobank_file_loads", "infobank_stored_files", "infobank_file_problems", "infobank_loads")
+
+
 def _load_chunk(warehouse: Warehouse, copies: list[_Copy], load_id: str) -> None:
     warehouse.register("infobank_batch", pa.Table.from_pylist([asdict(c) for c in copies]))
     paths = [c.path for c in copies]
@@ -306,12 +311,10 @@ def ingest_infobank(warehouse: Warehouse, folder: Path, chunk_bytes: int = CHUNK
                     shutil.rmtree(scratch, ignore_errors=True)
             warehouse.register("infobank_read_files", _read_files_table(writer.results))
             warehouse.register("infobank_problems", _problems_table(problems))
-            warehouse.run(
-                "infobank/record_files",
-                load_id=stats.load_id,
-                started_at=started_at,
-                files_seen=len(scan.files),
-            )
+            finish = {"load_id": stats.load_id, "started_at": started_at, "files_seen": len(scan.files)}
+            for table in LOAD_WRITES:
+                warehouse.run(f"writes/{table}", **finish)
+            warehouse.run("infobank/end_load")
             loads = warehouse.records("infobank/file_loads", load_id=stats.load_id)
             flags = warehouse.records("infobank/load_findings", load_id=stats.load_id)
     finally:

@@ -1,5 +1,5 @@
 -- Tally what each copy's lines became (the load's temp table, added up per file at the end of the load by
--- sql/infobank/record_files.sql). Parameters: $load_id.
+-- sql/writes/infobank_file_loads.sql). Parameters: $load_id.
 INSERT INTO infobank_load_spans
 WITH line_counts AS (
     SELECT
