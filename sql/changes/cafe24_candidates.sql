@@ -9,4 +9,7 @@ SELECT
     refunded_at,
     reg_date
 FROM cafe24_messages
-WHERE identity_key IN (SELECT identity_key FROM stg_cafe24_listed_records WHERE reject_reason IS NULL)
+WHERE identity_key IN (
+    SELECT identity_key FROM stg_cafe24_listed_records
+    WHERE reject_reason IS NULL
+)

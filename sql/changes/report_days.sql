@@ -25,5 +25,5 @@ UNION
 SELECT DISTINCT activity_date
 FROM report_delivery_daily
 WHERE
-    exists (SELECT 1 FROM last_build)
+    EXISTS (SELECT 1 FROM last_build)
     AND (SELECT price_book_digest FROM last_build) IS DISTINCT FROM (SELECT digest FROM price_book_version)

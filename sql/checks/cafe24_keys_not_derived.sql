@@ -13,6 +13,7 @@ WITH derived AS (
         ) AS fields_identity
     FROM cafe24_messages
 ),
+
 findings AS (
     SELECT 'messages whose message_key is not c24- + identity_key + ordinal' AS problem, message_key AS example
     FROM derived
@@ -28,6 +29,7 @@ findings AS (
     GROUP BY identity_key
     HAVING min(ordinal) <> 0 OR max(ordinal) <> count(*) - 1
 )
+
 SELECT problem, count(*) AS offending, list(example ORDER BY example)[1:5] AS examples
 FROM findings
 GROUP BY problem

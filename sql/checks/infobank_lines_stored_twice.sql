@@ -5,6 +5,6 @@ FROM (
     SELECT file_id, line_number FROM infobank_reports
     UNION ALL
     SELECT file_id, line_number FROM infobank_quarantine
-)
+) AS stored_lines
 GROUP BY file_id, line_number
 HAVING count(*) > 1;

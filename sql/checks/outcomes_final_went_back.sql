@@ -7,41 +7,49 @@
 -- $whole: every message; else the messages the latest build recomputed (in_check_scope).
 
 CREATE OR REPLACE TEMP TABLE check_infobank_reports AS
-SELECT * FROM infobank_reports WHERE in_check_scope('ib-' || msgid, $whole);
+SELECT * FROM infobank_reports
+WHERE in_check_scope('ib-' || msgid, $whole);
 
 WITH outcomes AS (
-    SELECT * FROM delivery_outcomes WHERE in_check_scope(message_key, $whole)
+    SELECT * FROM delivery_outcomes
+    WHERE in_check_scope(message_key, $whole)
 ),
+
 source_finals AS (
     SELECT m.message_key, c.status
     FROM cafe24_messages AS m
-    JOIN status_codes AS c
+    INNER JOIN status_codes AS c
         ON c.vendor = 'cafe24' AND c.code_kind = 'send_status' AND c.code = CAST(m.send_status AS VARCHAR)
     WHERE c.is_final AND in_check_scope(m.message_key, $whole)
     UNION ALL
     SELECT 'ib-' || i.msgid, c.status
     FROM infobank_messages_of('check_infobank_reports') AS i
-    JOIN status_codes AS c ON c.vendor = 'infobank' AND c.code_kind = 'report' AND c.code = i.err_code
+    INNER JOIN status_codes AS c ON c.vendor = 'infobank' AND c.code_kind = 'report' AND i.err_code = c.code
     WHERE i.has_final AND c.is_final
 ),
+
 findings AS (
-    SELECT 'outcomes whose is_final disagrees with their status' AS problem,
-           message_key || ' (' || status || ', is_final ' || is_final || ')' AS example
+    SELECT
+        'outcomes whose is_final disagrees with their status' AS problem,
+        message_key || ' (' || status || ', is_final ' || is_final || ')' AS example
     FROM outcomes
     WHERE is_final = is_in_flight(status)
     UNION ALL
-    SELECT 'outcomes final in an earlier build that are not final now',
-           o.message_key || ' (was ' || f.status || ', now ' || o.status || ')'
+    SELECT
+        'outcomes final in an earlier build that are not final now',
+        o.message_key || ' (was ' || f.status || ', now ' || o.status || ')'
     FROM outcomes AS o
-    JOIN delivery_outcome_finals AS f USING (message_key)
+    INNER JOIN delivery_outcome_finals AS f USING (message_key)
     WHERE NOT o.is_final OR is_in_flight(o.status)
     UNION ALL
-    SELECT 'outcomes without the final status of their source',
-           o.message_key || ' (source ' || s.status || ', outcome ' || o.status || ')'
+    SELECT
+        'outcomes without the final status of their source',
+        o.message_key || ' (source ' || s.status || ', outcome ' || o.status || ')'
     FROM source_finals AS s
-    JOIN outcomes AS o USING (message_key)
+    INNER JOIN outcomes AS o USING (message_key)
     WHERE NOT o.is_final OR o.status IS DISTINCT FROM s.status
 )
+
 SELECT problem, count(*) AS offending, list(example ORDER BY example)[1:5] AS examples
 FROM findings
 GROUP BY problem

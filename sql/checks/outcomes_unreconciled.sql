@@ -7,7 +7,8 @@
 -- $whole: every message; else the messages the latest build recomputed (in_check_scope).
 
 CREATE OR REPLACE TEMP TABLE check_infobank_reports AS
-SELECT * FROM infobank_reports WHERE in_check_scope('ib-' || msgid, $whole);
+SELECT * FROM infobank_reports
+WHERE in_check_scope('ib-' || msgid, $whole);
 
 WITH sources AS (
     SELECT
@@ -34,9 +35,12 @@ WITH sources AS (
         billed_units, NULL, report_count, has_conflict
     FROM infobank_messages_of('check_infobank_reports')
 ),
+
 outcomes AS (
-    SELECT * FROM delivery_outcomes WHERE in_check_scope(message_key, $whole)
+    SELECT * FROM delivery_outcomes
+    WHERE in_check_scope(message_key, $whole)
 ),
+
 compared AS (
     SELECT
         coalesce(s.message_key, o.message_key) AS message_key,
@@ -58,10 +62,11 @@ compared AS (
             CASE WHEN s.refunded_at IS DISTINCT FROM o.refunded_at THEN 'refunded_at' END,
             CASE WHEN s.report_count IS DISTINCT FROM o.report_count THEN 'report_count' END,
             CASE WHEN s.has_conflict IS DISTINCT FROM o.has_conflict THEN 'has_conflict' END
-        ], lambda field: field IS NOT NULL) AS differing
+        ], LAMBDA field: field IS NOT NULL) AS differing
     FROM sources AS s
     FULL OUTER JOIN outcomes AS o USING (message_key)
 ),
+
 findings AS (
     SELECT vendor || ' messages stored but missing from delivery_outcomes' AS problem, message_key AS example
     FROM compared
@@ -71,11 +76,13 @@ findings AS (
     FROM compared
     WHERE no_source
     UNION ALL
-    SELECT 'outcomes whose ' || array_to_string(differing, ', ') || ' differ from the stored message',
-           message_key
+    SELECT
+        'outcomes whose ' || array_to_string(differing, ', ') || ' differ from the stored message',
+        message_key
     FROM compared
     WHERE NOT no_source AND NOT no_outcome AND len(differing) > 0
 )
+
 SELECT problem, count(*) AS offending, list(example ORDER BY example)[1:5] AS examples
 FROM findings
 GROUP BY problem

@@ -11,8 +11,8 @@ SELECT
     END AS new_refunded_at,
     coalesce(listed.reg_date, stored.reg_date) AS new_reg_date,
     stored.reg_date AS old_reg_date,
-    stored.is_final AND listed.send_status IS DISTINCT FROM stored.send_status AS regression_ignored,
-    new_status IS DISTINCT FROM old_status OR new_refund_date IS DISTINCT FROM old_refund_date AS changed
+    (stored.is_final AND listed.send_status IS DISTINCT FROM stored.send_status) AS regression_ignored,
+    (new_status IS DISTINCT FROM old_status OR new_refund_date IS DISTINCT FROM old_refund_date) AS changed
 FROM int_cafe24_matches AS matches
 INNER JOIN stg_cafe24_listed_records AS listed USING (rid)
 INNER JOIN cafe24_candidates AS stored USING (message_key)

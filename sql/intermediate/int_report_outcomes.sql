@@ -11,7 +11,11 @@ infobank_retries AS (
         msgid,
         count(*) FILTER (WHERE is_retry) AS retries
     FROM infobank_reports
-    WHERE msgid IN (SELECT vendor_message_id FROM day_outcomes WHERE vendor = 'infobank')
+    WHERE
+        msgid IN (
+            SELECT vendor_message_id FROM day_outcomes
+            WHERE vendor = 'infobank'
+        )
     GROUP BY msgid
 ),
 

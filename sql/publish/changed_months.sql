@@ -9,17 +9,21 @@ WITH outcome_days AS (
     FROM outcome_changed_days
     WHERE built_at > coalesce(CAST($outcomes_since AS TIMESTAMPTZ), '-infinity'::TIMESTAMPTZ)
 ),
+
 report_days AS (
     SELECT activity_date
     FROM report_day_builds
-    WHERE built_at IS NULL
-       OR built_at > coalesce(CAST($reports_since AS TIMESTAMPTZ), '-infinity'::TIMESTAMPTZ)
+    WHERE
+        built_at IS NULL
+        OR built_at > coalesce(CAST($reports_since AS TIMESTAMPTZ), '-infinity'::TIMESTAMPTZ)
 ),
+
 changed AS (
     SELECT 'delivery_outcomes' AS table_name, activity_date FROM outcome_days
     UNION ALL
     SELECT unnest(CAST($report_tables AS VARCHAR[])) AS table_name, activity_date FROM report_days
 )
-SELECT DISTINCT table_name, CAST(date_trunc('month', activity_date) AS DATE) AS month
+
+SELECT DISTINCT table_name, (date_trunc('month', activity_date))::DATE AS month
 FROM changed
 ORDER BY table_name, month;

@@ -5,13 +5,14 @@
 -- this query writes them, quoting every name and value with the two macros below; publish.py runs each row.
 -- $tables: the published tables, in order; `published` has no warehouse comments (describe_copy.sql).
 
-CREATE OR REPLACE TEMP MACRO sql_literal(text) AS '''' || replace(text, '''', '''''') || '''';
-CREATE OR REPLACE TEMP MACRO sql_name(name) AS '"' || replace(name, '"', '""') || '"';
+CREATE OR REPLACE TEMP MACRO sql_literal(TEXT) AS '''' || replace(text, '''', '''''') || '''';
+CREATE OR REPLACE TEMP MACRO sql_name(NAME) AS '"' || replace(name, '"', '""') || '"';
 
 WITH published AS (
     SELECT table_name, position
-    FROM unnest(CAST($tables AS VARCHAR[])) WITH ORDINALITY AS t(table_name, position)
+    FROM unnest(CAST($tables AS VARCHAR[])) WITH ORDINALITY AS t (table_name, position)
 ),
+
 views AS (
     SELECT
         1 AS step,
@@ -27,6 +28,7 @@ views AS (
         ) AS statement
     FROM published
 ),
+
 table_comments AS (
     SELECT
         2 AS step,
@@ -34,9 +36,10 @@ table_comments AS (
         0 AS column_index,
         format('COMMENT ON VIEW analytics_next.{} IS {}', sql_name(t.table_name), sql_literal(t.comment))
     FROM duckdb_tables() AS t
-    JOIN published AS p USING (table_name)
+    INNER JOIN published AS p USING (table_name)
     WHERE t.database_name = current_database() AND t.schema_name = 'main' AND t.comment IS NOT NULL
 ),
+
 column_comments AS (
     SELECT
         3 AS step,
@@ -49,9 +52,10 @@ column_comments AS (
             sql_literal(c.comment)
         )
     FROM duckdb_columns() AS c
-    JOIN published AS p USING (table_name)
+    INNER JOIN published AS p USING (table_name)
     WHERE c.database_name = current_database() AND c.schema_name = 'main' AND c.comment IS NOT NULL
 )
+
 SELECT statement
 FROM (
     SELECT * FROM views
@@ -59,5 +63,5 @@ FROM (
     SELECT * FROM table_comments
     UNION ALL
     SELECT * FROM column_comments
-)
+) AS statements
 ORDER BY step, position, column_index;

@@ -3,4 +3,4 @@ SELECT reason, vendor, sum(failures) AS failures
 FROM report_failure_reasons_daily
 WHERE activity_date = $day
 GROUP BY reason, vendor
-ORDER BY sum(sum(failures)) OVER (PARTITION BY reason) DESC, reason, vendor;
+ORDER BY sum(sum(failures)) OVER (PARTITION BY reason) DESC, reason, vendor ASC;

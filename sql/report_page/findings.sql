@@ -11,6 +11,7 @@ WITH flagged AS (
     FROM delivery_outcomes
     WHERE activity_date = $day
 )
+
 SELECT
     f.finding,
     count(m.message_key) AS messages,
@@ -29,11 +30,11 @@ SELECT
             ORDER BY m.sent_at NULLS LAST, m.message_key
         ) FILTER (WHERE m.message_key IS NOT NULL),
         []
-    )[1:$first_rows] AS first_rows
+    )[1:($first_rows)] AS first_rows
 FROM (
     VALUES
-        ('refund_missing', 1), ('refund_unexpected', 2), ('billed_units_on_failures', 3), ('delivered_unbilled', 4)
+    ('refund_missing', 1), ('refund_unexpected', 2), ('billed_units_on_failures', 3), ('delivered_unbilled', 4)
 ) AS f (finding, position)
-LEFT JOIN flagged AS m ON m.finding = f.finding
+LEFT JOIN flagged AS m ON f.finding = m.finding
 GROUP BY f.finding, f.position
 ORDER BY f.position;

@@ -5,7 +5,7 @@ SELECT
     b.build_id,
     b.built_at,
     b.settle_hours,
-    e.build_id IS NOT DISTINCT FROM b.build_id AS exported
+    (e.build_id IS NOT DISTINCT FROM b.build_id) AS exported
 FROM report_day_builds AS b
 LEFT JOIN report_day_exports AS e USING (activity_date)
 ORDER BY b.activity_date;

@@ -7,6 +7,7 @@ WITH refunds AS (
     WHERE activity_date BETWEEN $day - 6 AND $day
     GROUP BY ALL
 ),
+
 billing AS (
     SELECT
         activity_date, vendor,
@@ -16,6 +17,7 @@ billing AS (
     WHERE activity_date BETWEEN $day - 6 AND $day
     GROUP BY ALL
 )
+
 SELECT
     activity_date AS day,
     vendor,
@@ -25,6 +27,7 @@ SELECT
     b.delivered_unbilled
 FROM billing AS b
 LEFT JOIN refunds AS r USING (activity_date, vendor)
-WHERE coalesce(r.refund_missing, 0) + coalesce(r.refund_unexpected, 0) + b.billed_units_on_failures
-      + b.delivered_unbilled > 0
+WHERE
+    coalesce(r.refund_missing, 0) + coalesce(r.refund_unexpected, 0) + b.billed_units_on_failures
+    + b.delivered_unbilled > 0
 ORDER BY day, vendor;

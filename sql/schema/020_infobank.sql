@@ -141,9 +141,12 @@ SELECT md5(source_file), source_file, size_bytes, modified_at, -1, -1, NULL, lin
 FROM infobank_files
 WHERE md5(source_file) NOT IN (SELECT file_id FROM infobank_stored_files);
 DROP TABLE infobank_files;
-UPDATE infobank_file_loads SET file_id = md5(source_file) WHERE file_id IS NULL;
-UPDATE infobank_reports SET file_id = md5(source_file) WHERE file_id IS NULL;
-UPDATE infobank_quarantine SET file_id = md5(source_file) WHERE file_id IS NULL;
+UPDATE infobank_file_loads SET file_id = md5(source_file)
+WHERE file_id IS NULL;
+UPDATE infobank_reports SET file_id = md5(source_file)
+WHERE file_id IS NULL;
+UPDATE infobank_quarantine SET file_id = md5(source_file)
+WHERE file_id IS NULL;
 
 CREATE TABLE IF NOT EXISTS infobank_loads (
     load_id VARCHAR PRIMARY KEY,

@@ -55,8 +55,8 @@ CREATE OR REPLACE MACRO infobank_messages_of(reports) AS TABLE
         r.source_file AS outcome_source_file,
         r.line_number AS outcome_line_number
     FROM ranked AS r
-    JOIN totals AS t USING (msgid)
-    LEFT JOIN infobank_stored_files AS first_file ON first_file.file_id = t.first_file_id
+    INNER JOIN totals AS t USING (msgid)
+    LEFT JOIN infobank_stored_files AS first_file ON t.first_file_id = first_file.file_id
     WHERE r.pick = 1;
 
 CREATE OR REPLACE VIEW infobank_messages AS SELECT * FROM infobank_messages_of('infobank_reports');

@@ -145,10 +145,13 @@ INSERT INTO report_day_builds (activity_date, build_id)
 SELECT activity_date, gen_random_uuid()
 FROM (
     SELECT activity_date FROM report_delivery_daily
-    UNION SELECT activity_date FROM report_failure_reasons_daily
-    UNION SELECT activity_date FROM report_refunds_daily
-    UNION SELECT activity_date FROM report_billing_daily
-)
+    UNION
+    SELECT activity_date FROM report_failure_reasons_daily
+    UNION
+    SELECT activity_date FROM report_refunds_daily
+    UNION
+    SELECT activity_date FROM report_billing_daily
+) AS reported_days
 WHERE activity_date NOT IN (SELECT activity_date FROM report_day_builds);
 
 CREATE TABLE IF NOT EXISTS report_day_exports (

@@ -40,4 +40,4 @@ CREATE OR REPLACE MACRO finance_findings(vendor, status, refunded_at, billed_uni
                 AND (vendor <> 'cafe24' OR settled)
             THEN 'billed_units_on_failures' END,
         CASE WHEN status = 'delivered' AND coalesce(billed_units, 0) = 0 THEN 'delivered_unbilled' END
-    ], lambda finding: finding IS NOT NULL);
+    ], LAMBDA finding: finding IS NOT NULL);

@@ -32,8 +32,8 @@ CREATE OR REPLACE MACRO daily_headline(headline_day) AS TABLE
     daily AS (
         SELECT d.*, b.billed_units, r.refunded
         FROM delivery AS d
-        LEFT JOIN billing AS b ON b.activity_date = d.activity_date AND b.vendor = d.vendor
-        LEFT JOIN report_refunds_daily AS r ON r.activity_date = d.activity_date AND r.vendor = d.vendor
+        LEFT JOIN billing AS b ON d.activity_date = b.activity_date AND d.vendor = b.vendor
+        LEFT JOIN report_refunds_daily AS r ON d.activity_date = r.activity_date AND d.vendor = r.vendor
     ),
     vendors AS (
         SELECT DISTINCT vendor, vendor IN (SELECT vendor FROM report_refunds_daily) AS refunds FROM daily
@@ -49,6 +49,6 @@ CREATE OR REPLACE MACRO daily_headline(headline_day) AS TABLE
         CASE WHEN v.refunds THEN coalesce(sum(d.refunded), 0) / p.days END AS refunds
     FROM vendors AS v
     CROSS JOIN periods AS p
-    LEFT JOIN daily AS d ON d.vendor = v.vendor AND d.activity_date BETWEEN p.first_day AND p.last_day
+    LEFT JOIN daily AS d ON v.vendor = d.vendor AND d.activity_date BETWEEN p.first_day AND p.last_day
     GROUP BY v.vendor, v.refunds, p.period, p.first_day, p.days
-    ORDER BY v.vendor, p.first_day DESC;
+    ORDER BY v.vendor ASC, p.first_day DESC;

@@ -7,6 +7,7 @@ WITH read_time AS (
     -- When the window was read, as a KST wall-clock time (the latest page's arrival).
     SELECT timezone('Asia/Seoul', coalesce(max(fetched_at), now())) AS local_read_at FROM cafe24_listed_pages
 ),
+
 parsed AS (
     SELECT
         cafe24_listed_records.*,
@@ -18,6 +19,7 @@ parsed AS (
         local_read_at
     FROM cafe24_listed_records, read_time
 ),
+
 checked AS (
     -- A plausible date is from 2000-01-01 to 366 days after the read (reservations lie ahead). Dates at the
     -- calendar's edges (year 1, year 9999) cannot be converted to Python's datetime once stored. From 2000
@@ -34,6 +36,7 @@ checked AS (
         END AS reject_reason
     FROM parsed
 )
+
 SELECT
     rid,
     $account AS account,

@@ -19,7 +19,7 @@ SELECT
     codes.reason,
     codes.failure_class,
     codes.retryable,
-    CAST(messages.send_status AS VARCHAR) AS vendor_status,
+    (messages.send_status)::VARCHAR AS vendor_status,
     codes.description_ko AS vendor_status_text,
     1 AS billed_units,
     messages.refunded_at,
@@ -30,5 +30,5 @@ LEFT JOIN status_codes AS codes
     ON
         codes.vendor = 'cafe24'
         AND codes.code_kind = 'send_status'
-        AND codes.code = CAST(messages.send_status AS VARCHAR)
+        AND codes.code = (messages.send_status)::VARCHAR
 WHERE messages.message_key IN (SELECT message_key FROM outcome_keys)

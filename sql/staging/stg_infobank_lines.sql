@@ -19,13 +19,17 @@ WITH raw_lines AS (
         list_position($paths, filename) AS file_number,
         $json_files[list_position($paths, filename)] AS is_json,
         line AS raw
-    FROM read_csv($paths, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '',
-                  header = false, auto_detect = false, strict_mode = false, filename = true,
-                  max_line_size = 16777216)
+    FROM read_csv(
+        $paths, columns = { 'line': 'VARCHAR' }, delim = chr(0), quote = '', escape = '',
+        header = false, auto_detect = false, strict_mode = false, filename = true,
+        max_line_size = 16777216
+    )
 ),
+
 tabbed AS (
     SELECT *, CASE WHEN NOT is_json THEN strpos(raw, chr(9)) END AS tab FROM raw_lines
 ),
+
 shaped AS (
     SELECT
         file_number, raw, is_json,
@@ -41,6 +45,7 @@ shaped AS (
         CASE WHEN tab > 0 THEN substr(raw, tab + 1) WHEN NOT is_json THEN raw END AS request
     FROM tabbed
 ),
+
 queried AS (
     SELECT
         file_number, raw, is_json, is_blank, ascii_unspaced, stamp_text,
@@ -50,6 +55,7 @@ queried AS (
         coalesce(contains(request, '%') OR contains(request, '+'), false) AS escaped
     FROM shaped
 ),
+
 documents AS (
     -- The fast way to every parameter at once: a query string with no '"' and no '\' whose parts all hold
     -- exactly one '=' turns into a JSON object by replacing '&' and '=', and reading an object takes the
@@ -63,6 +69,7 @@ documents AS (
         END AS document
     FROM queried
 ),
+
 parsed AS (
     SELECT
         file_number, raw, is_json, is_blank, ascii_unspaced, stamp_text, query, escaped,
@@ -77,6 +84,7 @@ parsed AS (
         END AS j
     FROM documents
 ),
+
 nested AS (
     -- A JSON line's value that is an object or an array is no report field: the line is quarantined.
     SELECT
@@ -87,6 +95,7 @@ nested AS (
         }')) ELSE false END AS has_nested
     FROM parsed
 ),
+
 extracted AS (
     SELECT
         file_number, raw, is_blank, escaped, has_nested,
@@ -104,6 +113,7 @@ extracted AS (
         infobank_param(j IS NOT NULL, j.rslt_type, query, 'rslt_type') AS rslt_type
     FROM nested
 ),
+
 fields AS (
     SELECT
         file_number, raw, is_blank, json_ok, has_nested, received_text,
@@ -121,6 +131,7 @@ fields AS (
         ]]) ELSE false END AS undecodable
     FROM extracted
 ),
+
 typed AS (
     SELECT
         *,
@@ -130,6 +141,7 @@ typed AS (
         try_cast(received_text AS TIMESTAMPTZ) AS received_at
     FROM fields
 ),
+
 checked AS (
     SELECT
         *,
@@ -156,6 +168,7 @@ checked AS (
         END AS reject_reason
     FROM typed
 )
+
 SELECT
     file_number, is_blank, reject_reason,
     CASE
@@ -164,7 +177,9 @@ SELECT
     END AS raw,
     received_at, msgid, to_number, to_country, ref, network, err_code, rescnt, sent_date,
     timezone('Asia/Seoul', sent_local) AS sent_at, rslt_type,
-    md5_number(concat_ws(chr(31), msgid, coalesce(to_number, ''), coalesce(to_country, ''), coalesce(ref, ''),
-                  coalesce(network, ''), coalesce(rescnt_text, ''), err_code, coalesce(sent_date, ''),
-                  coalesce(rslt_type, ''))) AS fingerprint
+    md5_number(concat_ws(
+        chr(31), msgid, coalesce(to_number, ''), coalesce(to_country, ''), coalesce(ref, ''),
+        coalesce(network, ''), coalesce(rescnt_text, ''), err_code, coalesce(sent_date, ''),
+        coalesce(rslt_type, '')
+    )) AS fingerprint
 FROM checked

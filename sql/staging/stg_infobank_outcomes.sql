@@ -26,4 +26,4 @@ SELECT
     messages.has_conflict
 FROM infobank_messages_of('outcome_infobank_reports') AS messages
 LEFT JOIN status_codes AS codes
-    ON codes.vendor = 'infobank' AND codes.code_kind = 'report' AND codes.code = messages.err_code
+    ON codes.vendor = 'infobank' AND codes.code_kind = 'report' AND messages.err_code = codes.code

@@ -7,8 +7,9 @@ SELECT
     count(*) FILTER (WHERE is_failed(status)) AS failed,
     count(*) FILTER (WHERE is_in_flight(status)) AS in_flight,
     count(*) FILTER (WHERE status = 'unknown') AS unknown,
-    round(100.0 * count(*) FILTER (WHERE status = 'delivered')
-          / nullif(count(*) FILTER (WHERE is_decided(status)), 0), 2)
+    round(
+        100.0 * count(*) FILTER (WHERE status = 'delivered')
+        / nullif(count(*) FILTER (WHERE is_decided(status)), 0), 2)
         AS delivery_rate_pct,
     sum(billed_units) AS billed_units,
     count(refunded_at) AS refunded

@@ -17,6 +17,7 @@ WITH spans AS (
     FROM infobank_load_spans
     GROUP BY file_id
 )
+
 -- Every file planned gets a row, one with no new line too: its new modification time can move the day of
 -- its reports that carry no received_at, so delivery_outcomes looks at them again.
 SELECT

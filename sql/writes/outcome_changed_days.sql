@@ -10,4 +10,4 @@ FROM (
     WHERE message_key IN (SELECT message_key FROM outcome_keys)
     UNION ALL
     SELECT vendor, activity_date FROM delivery_outcomes_rebuilt
-);
+) AS days_before_and_after;
