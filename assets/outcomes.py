@@ -9,24 +9,18 @@ from assets.checks import CheckScope, findings_check
 from assets.infobank import infobank_reports
 from assets.resources import WarehouseResource
 from pipelines.kst import KST
-from pipelines.outcomes import DEFAULT_SETTLE_HOURS, build_delivery_outcomes
-
-
-class OutcomesConfig(dg.Config):
-    """How long a message may stay pending after its activity day ends before it counts as unknown."""
-
-    settle_hours: int = DEFAULT_SETTLE_HOURS
+from pipelines.outcomes import build_delivery_outcomes
 
 
 @dg.asset(deps=[cafe24_messages, infobank_reports], group_name="outcomes", kinds={"duckdb"}, pool="warehouse")
 def delivery_outcomes(
-    context: dg.AssetExecutionContext, config: OutcomesConfig, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """What happened to every message, whichever vendor sent it: status, reason, failure class, billing and
     refund, in one schema for analysts. Vendor codes map through the status_codes dictionary; a message
-    still pending `settle_hours` after its day ends becomes unknown (no_final_report)."""
+    still pending the warehouse's `settle_hours` after its day ends becomes unknown (no_final_report)."""
     with warehouse.open() as wh:
-        rows = build_delivery_outcomes(wh, datetime.now(KST), config.settle_hours)
+        rows = build_delivery_outcomes(wh, datetime.now(KST), warehouse.settle_hours)
     counts = {row["vendor"]: row["messages"] for row in rows}
     context.log.info(f"delivery_outcomes: {counts}")
     return dg.MaterializeResult(
@@ -36,7 +30,7 @@ def delivery_outcomes(
             "unknown_by_vendor": {row["vendor"]: row["unknown"] for row in rows},
             "rebuilt_by_vendor": {row["vendor"]: row["rebuilt"] for row in rows},
             "full_rebuild": bool(rows and rows[0]["full_rebuild"]),
-            "settle_hours": config.settle_hours,
+            "settle_hours": warehouse.settle_hours,
         }
     )
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import dagster as dg
 
-from assets.outcomes import OutcomesConfig, delivery_outcomes
+from assets.outcomes import delivery_outcomes
 from assets.partitions import DAILY_CRON, TIMEZONE
 from assets.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.exports import ExportRun, daily_report_path, export_due_days
@@ -18,7 +18,6 @@ from pipelines.warehouse import Warehouse
 @dg.asset(deps=[delivery_outcomes], group_name="reports", kinds={"duckdb"}, pool="warehouse")
 def daily_reports(
     context: dg.AssetExecutionContext,
-    config: OutcomesConfig,
     warehouse: WarehouseResource,
     exports: ExportsResource,
     slack: SlackResource,
@@ -33,7 +32,7 @@ def daily_reports(
     posted once per day."""
     now = datetime.now(KST)
     with warehouse.open() as wh:
-        built = build_daily_reports(wh, now, config.settle_hours)
+        built = build_daily_reports(wh, now, warehouse.settle_hours)
         days = built.pop("days")
         exported = export_due_days(wh, exports.folder())
         _log_failures(context, exported)

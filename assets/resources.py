@@ -10,15 +10,22 @@ from pydantic import Field
 
 from pipelines.cafe24.client import ClientConfig, SmsListClient
 from pipelines.cafe24.windows import DEFAULT_LOOKBACK_DAYS
-from pipelines.settings import DEFAULT_MEMORY_LIMIT
+from pipelines.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_SETTLE_HOURS
 from pipelines.warehouse import Warehouse
 
 
 class WarehouseResource(DuckDBResource):
-    """The warehouse file. Every read and write of the pipeline goes through `open()`."""
+    """The warehouse file, and the one settle window its outcomes and reports are built with. Every read and
+    write of the pipeline goes through `open()`."""
 
     memory_limit: str = Field(
         default=DEFAULT_MEMORY_LIMIT, description="DuckDB's memory limit; larger work spills to disk."
+    )
+    settle_hours: int = Field(
+        default=DEFAULT_SETTLE_HOURS,
+        ge=1,
+        description="SMS_SETTLE_HOURS: hours after a day ends before a message still pending counts as "
+        "unknown and a Cafe24 failure without a refund as refund_missing. A change rebuilds every outcome.",
     )
 
     @contextmanager

@@ -58,7 +58,9 @@ def build_definitions() -> dg.Definitions:
         sensors=[infobank_report_store_sensor, daily_reports_freshness_sensor],
         resources={
             "warehouse": WarehouseResource(
-                database=str(settings.warehouse_path), memory_limit=settings.warehouse_memory_limit
+                database=str(settings.warehouse_path),
+                memory_limit=settings.warehouse_memory_limit,
+                settle_hours=settings.settle_hours,
             ),
             "cafe24": Cafe24Resource(
                 sms_list_url=dg.EnvVar("CAFE24_SMS_LIST_URL"),

@@ -18,9 +18,9 @@ import pandas as pd
 from pandas.api.types import is_object_dtype, is_string_dtype
 
 from pipelines.kst import KST
-from pipelines.outcomes import DEFAULT_SETTLE_HOURS
 from pipelines.report_page import render_daily_report, report_as_of
 from pipelines.reports import REPORT_TABLES
+from pipelines.settings import DEFAULT_SETTLE_HOURS
 from pipelines.warehouse import Warehouse
 
 DAILY_REPORT = "daily_report.html"

@@ -3,9 +3,8 @@
 from datetime import datetime
 from typing import Any
 
+from pipelines.settings import DEFAULT_SETTLE_HOURS
 from pipelines.warehouse import Warehouse
-
-DEFAULT_SETTLE_HOURS = 72
 
 
 def build_delivery_outcomes(

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from pipelines.outcomes import DEFAULT_SETTLE_HOURS
+from pipelines.settings import DEFAULT_SETTLE_HOURS
 from pipelines.warehouse import Warehouse
 
 # The daily report tables, each rebuilt for the changed days by sql/marts/<table>_rebuilt.sql and written by

@@ -10,6 +10,9 @@ DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_OUTPUT_DIR = "out"
 DEFAULT_ANALYTICS_DIR = "data/analytics"
 DEFAULT_MEMORY_LIMIT = "1GB"
+# Hours after a KST day ends before its messages still in flight count as unknown and its Cafe24 failures
+# without a refund as refund_missing (the settle window, sql/schema/065_rules.sql).
+DEFAULT_SETTLE_HOURS = 72
 
 
 # Every setting, as `python -m pipelines --help` lists it (README and .env.example say more).
@@ -18,6 +21,8 @@ SETTINGS_HELP = {
     "SMS_WAREHOUSE_MEMORY_LIMIT": f"DuckDB's memory limit (default {DEFAULT_MEMORY_LIMIT})",
     "SMS_OUTPUT_DIR": f"where the daily report files go (default {DEFAULT_OUTPUT_DIR})",
     "SMS_ANALYTICS_DIR": f"the analysts' read-only copy (default {DEFAULT_ANALYTICS_DIR})",
+    "SMS_SETTLE_HOURS": f"hours after a day ends before pending messages are unknown and refunds due "
+    f"(default {DEFAULT_SETTLE_HOURS})",
     "CAFE24_SMS_LIST_URL": "Cafe24's sms_list.php address (set all three CAFE24_SMS_* or none)",
     "CAFE24_SMS_USER_ID": "the Cafe24 SMS account",
     "CAFE24_SMS_SECURE": "the account's secure key (a secret: never printed)",
@@ -55,6 +60,7 @@ class Settings:
     cafe24: Cafe24Account | None
     cafe24_lookback_days: int
     infobank_reports_dir: Path | None
+    settle_hours: int = DEFAULT_SETTLE_HOURS
     slack_webhook_url: str | None = field(default=None, repr=False)  # a secret: the URL is the credential
 
 
@@ -94,5 +100,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         cafe24=_cafe24_account(env),
         cafe24_lookback_days=_int_setting(env, "CAFE24_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS, 0, 60),
         infobank_reports_dir=Path(reports_dir) if reports_dir else None,
+        settle_hours=_int_setting(env, "SMS_SETTLE_HOURS", DEFAULT_SETTLE_HOURS, 1, 24 * 60),
         slack_webhook_url=env.get("SLACK_WEBHOOK_URL", "").strip() or None,
     )
