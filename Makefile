@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint format ui bench clean
+.PHONY: setup browser demo demo-ui test lint defs format ui bench clean
 
 setup: $(STAMP)
 
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/python -m pipelines demo
+
+# The UI on what `make demo` left: its warehouse, its runs (.dagster_home/), its simulator serving again.
+demo-ui: $(STAMP)
+	$(BIN)/python -m pipelines demo-ui
 
 # Debian's Chromium for the browser tests (tests/browser/): Playwright drives it by path, because
 # `playwright install` downloads its own browser builds from a CDN that is not reachable here.
@@ -31,18 +35,29 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql --processes 2 --disable-progress-bar
+	$(MAKE) --no-print-directory defs
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql --processes 2 --disable-progress-bar
+	$(MAKE) --no-print-directory defs
+
+# `dg check defs`: the code location sms_warehouse (pyproject.toml [tool.dg]) loads. VIRTUAL_ENV names the
+# project's .venv as the active one, which dg otherwise warns about when make runs it.
+defs: $(STAMP)
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg check defs
 
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The UI and the daemon (schedule, sensors, run queue) on the code location sms_warehouse. Dagster reads
+# .env here, and it wins over the shell's variables; without DAGSTER_HOME the run history is thrown away.
 ui: $(STAMP)
-	$(BIN)/dagster dev -w workspace.yaml
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg dev
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline_run.py

@@ -7,7 +7,7 @@ from assets.infobank import infobank_reports
 from assets.outcomes import delivery_outcomes
 from assets.partitions import daily_kst
 from assets.publish import analytics_copy
-from assets.reports import daily_reports
+from assets.reports import daily_reports, morning_message, report_day_files
 
 CAFE24_JOB = "cafe24_ingestion"
 INFOBANK_JOB = "infobank_ingestion"
@@ -15,8 +15,9 @@ OUTCOMES_JOB = "outcomes_and_reports"
 DAILY_JOB = "daily_pipeline"
 
 VENDOR_ASSETS = (cafe24_messages, infobank_reports)
-# What every run builds after the vendors' own assets: outcomes, reports, and the analysts' published copy.
-DOWNSTREAM_ASSETS = (delivery_outcomes, daily_reports, analytics_copy)
+# What every run builds after the vendors' own assets: outcomes, the report tables, their day files, the
+# morning message, and the analysts' published copy.
+DOWNSTREAM_ASSETS = (delivery_outcomes, daily_reports, report_day_files, morning_message, analytics_copy)
 
 cafe24_job = dg.define_asset_job(CAFE24_JOB, selection=[cafe24_messages], partitions_def=daily_kst)
 infobank_job = dg.define_asset_job(INFOBANK_JOB, selection=[infobank_reports])

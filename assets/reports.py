@@ -1,4 +1,5 @@
-"""Daily report tables: delivery, failure reasons, refunds and billing, per KST day."""
+"""The daily reports, one asset per thing users see: the report tables, the day files (CSV, Parquet, HTML)
+and the morning message."""
 
 import warnings
 from datetime import date, datetime, timedelta
@@ -8,63 +9,110 @@ import dagster as dg
 from assets.outcomes import delivery_outcomes
 from assets.partitions import DAILY_CRON, TIMEZONE
 from assets.resources import ExportsResource, SlackResource, WarehouseResource
-from pipelines.exports import ExportRun, daily_report_path, export_due_days
+from pipelines.exports import daily_report_path, export_due_days
 from pipelines.kst import KST
 from pipelines.notify import NotificationError, notify_slack
 from pipelines.reports import build_daily_reports, latest_headline
-from pipelines.warehouse import Warehouse
 
 
 @dg.asset(deps=[delivery_outcomes], group_name="reports", kinds={"duckdb"}, pool="warehouse")
-def daily_reports(
+def daily_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """report_delivery_daily, report_failure_reasons_daily, report_refunds_daily and report_billing_daily:
+    what analysts chart, finance reconciles and operations reads each morning. Only the days whose outcomes
+    changed (or whose refund window just closed) are rebuilt; the headline of the latest complete day is
+    shown here."""
+    with warehouse.open() as wh:
+        built = build_daily_reports(wh, datetime.now(KST), warehouse.settle_hours)
+        days = built.pop("days")
+        latest_day, headline = latest_headline(wh)
+    context.log.info(f"daily_reports: {len(days)} days rebuilt: {', '.join(map(str, days)) or 'none'}")
+    return dg.MaterializeResult(
+        metadata={
+            **built,
+            "headline_day": str(latest_day),
+            "headline": dg.MetadataValue.md(_markdown(headline)),
+        }
+    )
+
+
+@dg.asset(
+    deps=[daily_reports],
+    group_name="reports",
+    kinds={"csv", "parquet", "html"},
+    pool="warehouse",
+    check_specs=[dg.AssetCheckSpec("every_due_day_written", asset="report_day_files")],
+)
+def report_day_files(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource
+) -> dg.MaterializeResult:
+    """The files of each KST day under SMS_OUTPUT_DIR/<day>/: CSV and Parquet per report table, and the
+    self-contained daily_report.html. Every day whose files are missing or older than its figures is
+    written: the days just rebuilt, and any an earlier run did not finish. A day whose export fails is named
+    by the check every_due_day_written and tried again by the next run; the other days are written all
+    the same."""
+    with warehouse.open() as wh:
+        exported = export_due_days(wh, exports.folder())
+        latest_day, _ = latest_headline(wh)
+    for day, error in exported.failures.items():
+        context.log.error(
+            f"report_day_files: the files of {day} were not written (the next run retries): {error}"
+        )
+    context.log.info(
+        f"report_day_files: {len(exported.days)} days exported ({len(exported.files)} files), "
+        f"{len(exported.failures)} days failed"
+    )
+    failures = {day.isoformat(): error for day, error in exported.failures.items()}
+    return dg.MaterializeResult(
+        metadata={
+            "days_exported": len(exported.days),
+            "files_written": len(exported.files),
+            "export_failures": dg.MetadataValue.json(failures),
+            "output_dir": str(exports.folder().resolve()),
+            "daily_report": _report_path(exports, latest_day),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name="every_due_day_written",
+                passed=not failures,
+                description="; ".join(f"{day}: {error}" for day, error in failures.items())
+                or "every due day's files are written",
+                metadata={"days_failed": len(failures)},
+            )
+        ],
+    )
+
+
+@dg.asset(
+    deps=[report_day_files],
+    group_name="reports",
+    kinds={"slack"},
+    pool="warehouse",
+    check_specs=[dg.AssetCheckSpec("posted_when_due", asset="morning_message")],
+)
+def morning_message(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
     exports: ExportsResource,
     slack: SlackResource,
 ) -> dg.MaterializeResult:
-    """report_delivery_daily, report_failure_reasons_daily, report_refunds_daily and report_billing_daily:
-    what analysts chart, finance reconciles and operations reads each morning. Only the days whose outcomes
-    changed (or whose refund window just closed) are rebuilt. Every day whose files under
-    SMS_OUTPUT_DIR/<day>/ (CSV, Parquet, daily_report.html) are missing or older than its figures is
-    exported: the days just rebuilt, and any an earlier run did not finish. A day whose export fails is
-    reported (export_failures) and tried again by the next run; the others are written all the same. When a
-    Slack webhook is configured, the latest complete day's headline and the week's finance findings are
-    posted once per day."""
-    now = datetime.now(KST)
-    with warehouse.open() as wh:
-        built = build_daily_reports(wh, now, warehouse.settle_hours)
-        days = built.pop("days")
-        exported = export_due_days(wh, exports.folder())
-        _log_failures(context, exported)
-        latest_day, headline = latest_headline(wh)
-        slack_state = _post_morning_message(context, wh, slack, exports, now)
-    context.log.info(
-        f"daily_reports: {len(days)} days rebuilt, {len(exported.days)} days exported "
-        f"({len(exported.files)} files), {len(exported.failures)} days failed to export"
-    )
+    """The morning message on Slack, once per day when a webhook is configured: the latest complete day's
+    headline, the week's finance findings and the path of its daily_report.html. A failed post fails the
+    check posted_when_due and is tried again by the next run; nothing else depends on it."""
+    state, posted = "not configured", True
+    if slack.webhook_url:
+        with warehouse.open() as wh:
+            try:
+                sent = notify_slack(
+                    wh, slack.webhook_url, datetime.now(KST), exports.folder(), slack.timeout_seconds
+                )
+                state = f"posted the headline of {sent.day}" if sent else "nothing due (already posted)"
+            except NotificationError as error:
+                context.log.warning(f"morning_message: not posted (the next run retries): {error}")
+                state, posted = f"not posted: {error}", False
     return dg.MaterializeResult(
-        metadata={
-            **built,
-            "days_exported": len(exported.days),
-            "files_written": len(exported.files),
-            "export_failures": dg.MetadataValue.json(
-                {day.isoformat(): error for day, error in exported.failures.items()}
-            ),
-            "output_dir": str(exports.folder().resolve()),
-            "headline_day": str(latest_day),
-            "daily_report": _report_path(exports, latest_day),
-            "headline": dg.MetadataValue.md(_markdown(headline)),
-            "slack": slack_state,
-        }
+        metadata={"slack": state},
+        check_results=[dg.AssetCheckResult(check_name="posted_when_due", passed=posted, description=state)],
     )
-
-
-def _log_failures(context: dg.AssetExecutionContext, exported: ExportRun) -> None:
-    """One error line per day whose export failed: it is retried by the next run."""
-    for day, error in exported.failures.items():
-        context.log.error(
-            f"daily_reports: the files of {day} were not written (the next run retries): {error}"
-        )
 
 
 def _report_path(exports: ExportsResource, day: date | None) -> dg.MetadataValue:
@@ -73,25 +121,6 @@ def _report_path(exports: ExportsResource, day: date | None) -> dg.MetadataValue
         return dg.MetadataValue.text("")
     path = daily_report_path(exports.folder().resolve(), day)
     return dg.MetadataValue.path(str(path)) if path.exists() else dg.MetadataValue.text("")
-
-
-def _post_morning_message(
-    context: dg.AssetExecutionContext,
-    wh: Warehouse,
-    slack: SlackResource,
-    exports: ExportsResource,
-    now: datetime,
-) -> str:
-    """Post the due morning message; a failed post is logged and retried by the next run, and does not
-    fail the reports, which are built and committed by then."""
-    if not slack.webhook_url:
-        return "not configured"
-    try:
-        posted = notify_slack(wh, slack.webhook_url, now, exports.folder(), slack.timeout_seconds)
-    except NotificationError as error:
-        context.log.warning(f"daily_reports: the morning message was not posted: {error}")
-        return f"not posted: {error}"
-    return f"posted the headline of {posted.day}" if posted else "nothing due (already posted)"
 
 
 def _markdown(rows: list[dict]) -> str:

@@ -1,8 +1,11 @@
-"""The command line: `run` the pipeline for a KST date range, or a self-contained `demo`."""
+"""The command line: `run` the pipeline for a KST date range, or a self-contained `demo` and its `demo-ui`."""
 
 import argparse
 import logging
 import os
+import re
+import shutil
+import subprocess
 import sys
 import warnings
 from datetime import date
@@ -23,6 +26,16 @@ DEMO_OUTPUT_DIR = "out/demo"
 DEMO_ACCOUNT = "demo"
 DEMO_REPORTS_DIR = "data/demo-infobank-reports"
 DEMO_ANALYTICS_DIR = "data/demo-analytics"
+# The demo's own Dagster instance (run history), under the current folder: never the DAGSTER_HOME of a
+# production setup. It holds the shipped profile, and what `demo-ui` needs to open the UI on the demo.
+DEMO_DAGSTER_HOME = ".dagster_home"
+DEMO_RECORD = "demo.env"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_INSTANCE = PROJECT_ROOT / "deploy" / "dagster.yaml"
+# The settings the demo used, as `demo-ui` gives them to the UI (the secure key is not written down).
+_DEMO_SETTINGS = ("SMS_WAREHOUSE", "SMS_OUTPUT_DIR", "SMS_ANALYTICS_DIR", "INFOBANK_REPORTS_DIR")
+# A DuckDB connection string rather than a file: `md:sms_warehouse` (MotherDuck), `:memory:`.
+_CONNECTION_STRING = re.compile(r"^([A-Za-z][\w+.-]*)?:")
 
 
 def _day(text: str) -> date:
@@ -37,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines",
         description=__doc__,
-        epilog=f"settings, read from the environment (and .env.example shows each):\n{settings}",
+        epilog=(
+            "settings, read from the environment and from .env in the current folder (a variable already\n"
+            f"set wins; `demo` does not read .env; .env.example shows each):\n{settings}"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
@@ -48,7 +64,16 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="serve synthetic vendors on loopback and run the pipeline on them"
     )
     demo.add_argument("--days", type=int, default=DEMO_DAYS, help="days of synthetic traffic (default 14)")
+    demo_ui = commands.add_parser(
+        "demo-ui", help="the Dagster UI (dg dev) on the last demo's warehouse and runs, its simulator serving"
+    )
+    demo_ui.add_argument("--port", type=int, default=3000, help="the UI's port (default 3000)")
     return parser
+
+
+def warehouse_name(path: Path) -> str:
+    """A file as its absolute path; a DuckDB connection string (`md:sms_warehouse`, `:memory:`) as given."""
+    return str(path) if _CONNECTION_STRING.match(str(path)) else str(path.resolve())
 
 
 def print_summary(summary: "RunSummary", settings: Settings) -> None:
@@ -67,8 +92,8 @@ def print_summary(summary: "RunSummary", settings: Settings) -> None:
             print(f"  FAILED {name}: {summary.checks[name].description}")
     if summary.step_seconds:
         print("\nseconds per step: " + ", ".join(f"{s} {t:.2f}" for s, t in summary.step_seconds.items()))
-    print(f"\nwarehouse: {settings.warehouse_path.resolve()}")
-    if "daily_reports" in summary.materialized:
+    print(f"\nwarehouse: {warehouse_name(settings.warehouse_path)}")
+    if "report_day_files" in summary.materialized:
         print(
             f"reports:   {settings.output_dir.resolve()}/<YYYY-MM-DD>/ "
             "(daily_report.html, and CSV and Parquet per report table)"
@@ -80,11 +105,13 @@ def print_summary(summary: "RunSummary", settings: Settings) -> None:
 
 
 def _run(start: date, end: date) -> int:
-    from pipelines.run import one_line, run_pipeline
+    from pipelines.run import new_log_file, one_line, run_pipeline
 
     settings = load_settings()
-    summary = run_pipeline(settings, start, end)
+    log_file = new_log_file(settings)
+    summary = run_pipeline(settings, start, end, log_file=log_file)
     print_summary(summary, settings)
+    print(f"log:       {log_file.resolve()} (Dagster's events of this run)")
     for name in summary.failed_checks:
         print(f"error: check {name} failed: {one_line(summary.checks[name].description)}", file=sys.stderr)
     return 1 if summary.failed_checks else 0
@@ -98,6 +125,7 @@ def _demo(days: int) -> int:
     first_day, last_day = default_range(days)
     secure = os.environ.get("CAFE24_DEMO_SECURE", "demo-secure-key")
     reports_dir = Path(os.environ.get("INFOBANK_REPORTS_DIR", DEMO_REPORTS_DIR))
+    dagster_home = _demo_dagster_home()
     store = write_infobank_store(reports_dir, first_day, days)
     print(
         f"demo: {store.lines:,} stored Infobank report lines in {len(store.files)} files under {reports_dir}"
@@ -113,13 +141,103 @@ def _demo(days: int) -> int:
                 "SMS_OUTPUT_DIR": os.environ.get("SMS_OUTPUT_DIR", DEMO_OUTPUT_DIR),
                 "SMS_ANALYTICS_DIR": os.environ.get("SMS_ANALYTICS_DIR", DEMO_ANALYTICS_DIR),
                 "INFOBANK_REPORTS_DIR": str(reports_dir),
+                "DAGSTER_HOME": str(dagster_home),
             }
         )
+        _write_demo_record(dagster_home, first_day, days)
         print(f"demo: Cafe24 simulator on {simulator.url} with {days} days of synthetic traffic")
+        print(f"demo: run history in {dagster_home} (DAGSTER_HOME of the demo's own)")
         code = _run(first_day, last_day)
         print(f"demo: {simulator.requests} sms_list requests served")
     _print_outcomes(first_day, last_day)
+    _print_next_steps()
     return code
+
+
+def _demo_dagster_home() -> Path:
+    """The demo's DAGSTER_HOME, holding the shipped instance profile (deploy/dagster.yaml)."""
+    home = Path(DEMO_DAGSTER_HOME).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SHIPPED_INSTANCE, home / "dagster.yaml")
+    return home
+
+
+def _write_demo_record(dagster_home: Path, first_day: date, days: int) -> None:
+    """What `demo-ui` needs to serve the same vendors and open the same warehouse: the demo's settings."""
+    lines = [
+        "# Written by `make demo`: the settings of its run. `make demo-ui` gives them to the UI.",
+        *(f"{name}={warehouse_name(Path(os.environ[name]))}" for name in _DEMO_SETTINGS),
+        f"CAFE24_SMS_USER_ID={DEMO_ACCOUNT}",
+        f"DEMO_FIRST_DAY={first_day.isoformat()}",
+        f"DEMO_DAYS={days}",
+    ]
+    (dagster_home / DEMO_RECORD).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _print_next_steps() -> None:
+    print(
+        "\nThe WARNING of delivery_outcomes_codes_mapped above is deliberate: the synthetic Infobank reports"
+        "\ncarry vendor codes missing from the code dictionary, to show how an unmapped code is reported"
+        "\n(status unknown, reason unmapped_code; docs/data-dictionary.md)."
+        "\n\nnext:"
+        "\n  make demo-ui         the Dagster UI on this demo: its runs, assets, checks and partitions;"
+        "\n                       the simulator serves again, so launching a job works"
+        "\n  README.md            running against a real Cafe24 account and Infobank report store"
+        "\n  docs/deployment.md   running it every morning: daemon, schedule and sensors, containers"
+    )
+
+
+def _demo_ui(port: int) -> int:
+    """Serve the last demo's synthetic Cafe24 traffic again and run `dg dev` on its warehouse and run
+    history, in the environment the demo used, until Ctrl-C."""
+    from dotenv import dotenv_values
+
+    from pipelines.simulator import Cafe24Simulator, synthetic_cafe24_traffic
+
+    dagster_home = Path(DEMO_DAGSTER_HOME).resolve()
+    record = dotenv_values(dagster_home / DEMO_RECORD)
+    if not record:
+        raise ConfigError(f"no demo in {dagster_home}: run `make demo` first")
+    first_day, days = date.fromisoformat(record["DEMO_FIRST_DAY"]), int(record["DEMO_DAYS"])
+    secure = os.environ.get("CAFE24_DEMO_SECURE", "demo-secure-key")
+    account = record["CAFE24_SMS_USER_ID"]
+    with Cafe24Simulator(accounts={account: secure}) as simulator:
+        simulator.load(account, synthetic_cafe24_traffic(first_day, days + 1))
+        environment = {
+            **os.environ,
+            **{name: record[name] for name in _DEMO_SETTINGS},
+            "CAFE24_SMS_LIST_URL": simulator.url,
+            "CAFE24_SMS_USER_ID": account,
+            "CAFE24_SMS_SECURE": secure,
+            "DAGSTER_HOME": str(dagster_home),
+        }
+        command = [*_dg_dev_command(dagster_home), "--port", str(port)]
+        print(f"demo-ui: Cafe24 simulator on {simulator.url}; warehouse {record['SMS_WAREHOUSE']}")
+        print(f"demo-ui: the UI on http://127.0.0.1:{port} with the demo's runs; Ctrl-C stops both")
+        # From inside the demo's DAGSTER_HOME: Dagster loads a .env from the folder it starts in, and the
+        # project's .env (a real account, perhaps) must not replace the demo's settings.
+        ui = subprocess.Popen(command, cwd=dagster_home, env=environment)
+        try:
+            return ui.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached `dg dev` too: let it stop the webserver and daemon
+            ui.wait()
+            return 0
+
+
+def _dg_dev_command(dagster_home: Path) -> list[str]:
+    """`dg dev` on the code location sms_warehouse, from a workspace file written into the demo's home."""
+    workspace = dagster_home / "workspace.yaml"
+    workspace.write_text(
+        "# Written by `make demo-ui`: the project's code location, from any folder.\n"
+        "load_from:\n"
+        "  - python_module:\n"
+        "      module_name: pipelines.definitions\n"
+        f"      working_directory: {PROJECT_ROOT}\n"
+        "      location_name: sms_warehouse\n",
+        encoding="utf-8",
+    )
+    dg = Path(sys.executable).with_name("dg")
+    return [str(dg) if dg.exists() else "dg", "dev", "-w", str(workspace)]
 
 
 def _print_outcomes(first_day: date, last_day: date) -> None:
@@ -149,12 +267,26 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module="dagster")
     logging.getLogger("dagster").setLevel(logging.INFO)
     args = _parser().parse_args(argv)
+    if args.command not in ("demo", "demo-ui"):  # the demo's settings are its own, whatever .env says
+        read_dotenv()
     from pipelines.run import PipelineError
 
     try:
         if args.command == "demo":
             return _demo(args.days)
+        if args.command == "demo-ui":
+            return _demo_ui(args.port)
         return _run(args.start, args.end)
     except (PipelineError, ConfigError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        log_file = getattr(error, "log_file", None)
+        where = f" (traces: {log_file.resolve()})" if log_file is not None and log_file.exists() else ""
+        print(f"error: {error}{where}", file=sys.stderr)
         return 1
+
+
+def read_dotenv(path: Path = Path(".env")) -> None:
+    """The settings in `.env` of the current folder, as `make ui` reads them; a variable already set in
+    the environment keeps its value."""
+    from dotenv import load_dotenv
+
+    load_dotenv(path, override=False)

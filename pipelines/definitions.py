@@ -54,6 +54,9 @@ def build_definitions() -> dg.Definitions:
             *daily_reports_freshness,
         ],
         jobs=list(JOBS),
+        # One DuckDB writer: a run's steps one after another in the run's own process, not a process per
+        # step (deploy/dagster.yaml gives the `warehouse` pool to one run at a time; docs/deployment.md).
+        executor=dg.in_process_executor,
         schedules=[daily_report_schedule],
         sensors=[infobank_report_store_sensor, daily_reports_freshness_sensor],
         resources={

@@ -1,10 +1,13 @@
 """Running the pipeline for a KST date range through Dagster, and summarising what it did."""
 
+import logging
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -15,11 +18,74 @@ from pipelines.definitions import build_definitions
 from pipelines.kst import shift_days, today_kst
 from pipelines.settings import Settings
 
-CONSOLE_LOGGING = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+# Where the CLI's runs leave Dagster's full log (every event, and the traces of failures): one file per
+# command, under SMS_OUTPUT_DIR. The terminal shows only the assets' own progress messages, on stderr.
+LOG_DIR = "logs"
+_LOG_FORMAT = "%(asctime)s - %(levelname)s - %(message)s"
 
 
 class PipelineError(RuntimeError):
-    """The run failed; the message is the one line a user needs."""
+    """The run failed; the message is the one line a user needs, `log_file` where Dagster's traces are."""
+
+    def __init__(self, message: str, log_file: Path | None = None) -> None:
+        super().__init__(message)
+        self.log_file = log_file
+
+
+def new_log_file(settings: Settings, now: datetime | None = None) -> Path:
+    """A new file for one command's Dagster log: `<SMS_OUTPUT_DIR>/logs/run-<UTC time>.log`."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
+    return settings.output_dir / LOG_DIR / f"run-{stamp}.log"
+
+
+def _is_progress(record: logging.LogRecord) -> bool:
+    """A message an asset logged itself (context.log) below ERROR, not one of Dagster's events or traces:
+    errors reach the terminal as the one line the CLI prints."""
+    meta = getattr(record, "dagster_meta", None)
+    return record.levelno < logging.ERROR and isinstance(meta, dict) and meta.get("dagster_event") is None
+
+
+class _ProgressHandler(logging.Handler):
+    """Writes an asset's progress message, indented, to whatever sys.stderr is at the time, at once."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = one_line(record.dagster_meta["orig_message"])  # type: ignore[attr-defined]
+        print(f"  {message}", file=sys.stderr, flush=True)
+
+
+@dg.logger(
+    {"log_level": dg.Field(str, default_value="INFO")},
+    description="The assets' own progress messages, one line each, on stderr.",
+)
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.Logger("sms_warehouse.progress", level=init_context.logger_config["log_level"])
+    handler = _ProgressHandler()
+    handler.addFilter(_is_progress)
+    logger.addHandler(handler)
+    return logger
+
+
+@dg.logger(
+    {"path": dg.Field(str), "log_level": dg.Field(str, default_value="DEBUG")},
+    description="Every event of the run, the traces of failures included, appended to a file.",
+)
+def file_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    path = Path(init_context.logger_config["path"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logger = logging.Logger("sms_warehouse.log_file", level=init_context.logger_config["log_level"])
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+    logger.addHandler(handler)
+    return logger
+
+
+def _logging_config(log_file: Path) -> dict[str, Any]:
+    return {
+        "loggers": {
+            "progress": {"config": {"log_level": "INFO"}},
+            "log_file": {"config": {"path": str(log_file), "log_level": "DEBUG"}},
+        }
+    }
 
 
 @dataclass(frozen=True)
@@ -113,7 +179,7 @@ def _root_cause(result: dg.ExecuteInProcessResult) -> str:
                 lines = error.message.strip().splitlines() or ["(no message)"]
                 named = next((line for line in lines if _EXCEPTION_LINE.match(line)), lines[-1])
                 return one_line(_EXCEPTION_LINE.sub("", named, count=1))
-    return "the run failed (see the Dagster log above)"
+    return "the run failed (see its log)"
 
 
 def _instance() -> dg.DagsterInstance:
@@ -122,10 +188,15 @@ def _instance() -> dg.DagsterInstance:
 
 
 def run_pipeline(
-    settings: Settings, first_day: date, last_day: date, say: Callable[[str], None] = print
+    settings: Settings,
+    first_day: date,
+    last_day: date,
+    say: Callable[[str], None] = print,
+    log_file: Path | None = None,
 ) -> RunSummary:
     """Run each configured vendor's job through Dagster: Cafe24 for first_day..last_day (KST) in one
-    partition-range run, Infobank for whatever is new in the report store."""
+    partition-range run, Infobank for whatever is new in the report store. Dagster's log goes to
+    `log_file` (default: a new file from new_log_file), the assets' progress messages to stderr."""
     validate_range(first_day, last_day)
     summary = RunSummary()
     jobs = _selected_jobs(settings, first_day, last_day, say)
@@ -135,6 +206,8 @@ def run_pipeline(
             "CAFE24_SMS_SECURE, or INFOBANK_REPORTS_DIR; see .env.example)"
         )
     definitions = build_definitions()
+    log_file = log_file or new_log_file(settings)
+    loggers = {"progress": progress_logger, "log_file": file_logger}
     failures: list[str] = []
     vendors = jobs[:-1]
     with _instance() as instance:  # one for the whole run: making one costs over a second
@@ -143,8 +216,9 @@ def run_pipeline(
                 break  # no vendor's data changed: nothing to build the outcomes and reports from
             scope = f"{first_day}..{last_day} (KST)" if tags else "what is new"
             say(f"running {job_name} for {scope}")
-            result = definitions.resolve_job_def(job_name).execute_in_process(
-                run_config=CONSOLE_LOGGING, instance=instance, tags=tags, raise_on_error=False
+            job = definitions.resolve_job_def(job_name).with_logger_defs(loggers)
+            result = job.execute_in_process(
+                run_config=_logging_config(log_file), instance=instance, tags=tags, raise_on_error=False
             )
             for step in instance.get_run_step_stats(result.run_id):
                 if step.start_time is not None and step.end_time is not None:
@@ -156,7 +230,7 @@ def run_pipeline(
                 failures.append(f"{STEP_NAMES.get(job_name, job_name)}: {_root_cause(result)}")
                 say(f"{STEP_NAMES.get(job_name, job_name)} failed; the rest of the run goes on")
     if failures:
-        raise PipelineError("; ".join(failures))
+        raise PipelineError("; ".join(failures), log_file=log_file)
     return summary
 
 

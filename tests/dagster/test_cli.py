@@ -1,8 +1,10 @@
 """`python -m pipelines run`: through Dagster, clear on failure, and quiet about the secret."""
 
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,11 +42,15 @@ def test_a_run_prints_a_summary_and_exits_zero(environment, simulator, capsys, t
     configure_cafe24(environment, simulator)
     simulator.load(ACCOUNT, rows_on(DAY, 12))
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert re.findall(r"^  rows_new +(\d+)$", out, flags=re.MULTILINE) == ["12"]
-    assert "checks: 9 of 9 passed" in out  # Cafe24 3, delivery_outcomes 5, daily_reports freshness 1
+    assert "checks: 11 of 11 passed" in out  # Cafe24 3, outcomes 5, reports freshness 1, files 1, message 1
     assert str(tmp_path / "cli.duckdb") in out
     assert "seconds per step: cafe24_messages " in out  # how long each step took, for operations
+    assert re.search(r"^  cafe24 SMS \S+: 12 rows \(12 new", err, flags=re.MULTILINE)  # the asset's progress
+    assert " - dagster - " not in err  # and nothing else of Dagster's
+    log = Path(re.search(r"^log: +(\S+)", out, flags=re.MULTILINE).group(1))
+    assert log.parent == tmp_path / "out" / "logs" and "RUN_SUCCESS" in log.read_text(encoding="utf-8")
 
 
 def test_without_any_vendor_the_run_fails_with_one_line_saying_what_to_set(environment, capsys):
@@ -73,7 +79,7 @@ def test_infobank_reports_are_ingested_next_to_cafe24(environment, simulator, ca
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
     out = capsys.readouterr().out
     assert "infobank_reports:" in out and "cafe24_messages:" in out and "delivery_outcomes:" in out
-    assert "checks: 12 of 12 passed" in out
+    assert "checks: 14 of 14 passed" in out
 
 
 def test_a_wrong_secure_key_fails_with_one_clear_line_without_the_secret(environment, simulator, capfd):
@@ -83,6 +89,51 @@ def test_a_wrong_secure_key_fails_with_one_clear_line_without_the_secret(environ
     error_lines = [line for line in captured.err.splitlines() if line.startswith("error:")]
     assert len(error_lines) == 1 and "authentication failed" in error_lines[0]
     assert SECRET not in captured.out + captured.err
+
+
+def test_dagsters_traces_go_to_a_log_file_that_the_error_line_names(environment, simulator, capfd, tmp_path):
+    configure_cafe24(environment, simulator, secure="wrong-" + SECRET)
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 1
+    captured = capfd.readouterr()
+    terminal = captured.out + captured.err
+    assert "Stack Trace" not in terminal and "Traceback" not in terminal and "STEP_FAILURE" not in terminal
+    (error_line,) = [line for line in captured.err.splitlines() if line.startswith("error:")]
+    log = Path(re.fullmatch(r"error: .*authentication failed.* \(traces: (\S+)\)", error_line).group(1))
+    assert log.parent == tmp_path / "out" / "logs"
+    text = log.read_text(encoding="utf-8")
+    assert "STEP_FAILURE" in text and "Cafe24AuthError" in text and "Stack Trace" in text
+    assert SECRET not in text
+
+
+def test_the_cli_reads_dot_env_like_the_ui(environment, simulator, capsys, tmp_path):
+    environment.chdir(tmp_path)
+    configure_cafe24(environment, simulator)
+    simulator.load(ACCOUNT, rows_on(DAY, 2))
+    configure_infobank(environment, tmp_path, "msgid=1&to=1000&to_country=82&rescnt=1&err_code=1000")
+    reports = environment_value_moved_to_dot_env(environment, tmp_path, "INFOBANK_REPORTS_DIR")
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
+    out = capsys.readouterr().out
+    assert "infobank_reports:" in out and "Infobank: not configured" not in out
+    assert f"INFOBANK_REPORTS_DIR={reports}" in (tmp_path / ".env").read_text()
+
+
+def test_a_variable_already_set_wins_over_dot_env(environment, capsys, tmp_path):
+    environment.chdir(tmp_path)
+    (tmp_path / ".env").write_text(f"SMS_WAREHOUSE={tmp_path / 'from-dot-env.duckdb'}\n", encoding="utf-8")
+    configure_infobank(environment, tmp_path, "msgid=1&to=1000&to_country=82&rescnt=1&err_code=1000")
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 0
+    assert f"warehouse: {tmp_path / 'cli.duckdb'}" in capsys.readouterr().out
+    assert not (tmp_path / "from-dot-env.duckdb").exists()
+
+
+def environment_value_moved_to_dot_env(environment, tmp_path, name: str) -> str:
+    """Take `name` out of the environment and write it to .env in tmp_path instead; the variable is unset
+    again after the test, whatever the CLI's reading of .env put into the environment."""
+    value = os.environ[name]
+    (tmp_path / ".env").write_text(f"# a comment, as in .env.example\n{name}={value}\n", encoding="utf-8")
+    environment.setenv(name, "")
+    environment.delenv(name)
+    return value
 
 
 @pytest.mark.parametrize(
@@ -111,9 +162,11 @@ def test_one_vendor_failing_does_not_keep_the_other_out_of_the_reports(
     assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 1
     captured = capfd.readouterr()
     error_lines = [line for line in captured.err.splitlines() if line.startswith("error:")]
-    assert error_lines == [
-        f"error: Infobank ingestion: INFOBANK_REPORTS_DIR {tmp_path / 'no-such-store'} is not a folder"
-    ]
+    assert len(error_lines) == 1
+    store = tmp_path / "no-such-store"
+    assert error_lines[0].startswith(
+        f"error: Infobank ingestion: INFOBANK_REPORTS_DIR {store} is not a folder (traces: "
+    )
     assert "running outcomes_and_reports" in captured.out  # Cafe24's messages still reach the reports
     assert (tmp_path / "out" / str(DAY) / "daily_report.html").exists()
 

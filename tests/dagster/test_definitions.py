@@ -13,6 +13,8 @@ def test_the_code_location_has_the_expected_assets_checks_jobs_and_sensors():
         "infobank_reports",
         "delivery_outcomes",
         "daily_reports",
+        "report_day_files",
+        "morning_message",
         "analytics_copy",
     }
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
@@ -29,6 +31,8 @@ def test_the_code_location_has_the_expected_assets_checks_jobs_and_sensors():
         "delivery_outcomes_reconcile_with_ingestion",
         "delivery_outcomes_codes_mapped",
         "freshness_check",  # on daily_reports
+        "every_due_day_written",  # on report_day_files
+        "posted_when_due",  # on morning_message
     }
     for job in (CAFE24_JOB, INFOBANK_JOB, OUTCOMES_JOB, DAILY_JOB):
         assert defs.resolve_job_def(job) is not None

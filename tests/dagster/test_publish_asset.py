@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets.outcomes import delivery_outcomes
 from assets.publish import analytics_copy
-from assets.reports import daily_reports
+from assets.reports import daily_reports, report_day_files
 from assets.resources import AnalyticsResource, ExportsResource, SlackResource, WarehouseResource
 from pipelines.cafe24.client import SmsListClient
 from pipelines.cafe24.ingest import ingest_cafe24
@@ -28,13 +28,16 @@ def test_analytics_copy_publishes_after_the_reports_and_says_what_it_wrote(
         "slack": SlackResource(),  # no webhook: nothing is posted
     }
 
-    first = dg.materialize([delivery_outcomes, daily_reports, analytics_copy], resources=resources)
+    first = dg.materialize(
+        [delivery_outcomes, daily_reports, report_day_files, analytics_copy], resources=resources
+    )
     second = dg.materialize([analytics_copy], resources=resources)  # its upstream already built
 
     assert first.success and second.success
     reports = first.asset_materializations_for_node("daily_reports")[0].metadata
+    files = first.asset_materializations_for_node("report_day_files")[0].metadata
     report_file = tmp_path / "out" / str(DAY) / "daily_report.html"
-    assert reports["daily_report"].value == str(report_file.resolve()) and report_file.is_file()
+    assert files["daily_report"].value == str(report_file.resolve()) and report_file.is_file()
     assert reports["headline_day"].value == str(DAY) and "| cafe24 |" in reports["headline"].value
     metadata = first.asset_materializations_for_node("analytics_copy")[0].metadata
     assert metadata["path"].value == str((tmp_path / "analytics" / ANALYTICS_FILE).resolve())

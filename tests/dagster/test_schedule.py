@@ -54,6 +54,8 @@ def test_the_schedule_runs_at_six_in_seoul_for_yesterday_and_the_lookback_days(v
         "infobank_reports",
         "delivery_outcomes",
         "daily_reports",
+        "report_day_files",
+        "morning_message",
         "analytics_copy",
     }
 
@@ -66,6 +68,8 @@ def test_vendors_not_configured_are_left_out_of_the_morning_run():
         "infobank_reports",
         "delivery_outcomes",
         "daily_reports",
+        "report_day_files",
+        "morning_message",
         "analytics_copy",
     ]
     assert isinstance(morning_run_request(load_settings({}), DAY), dg.SkipReason)
@@ -89,6 +93,8 @@ def test_the_morning_run_ingests_yesterday_and_the_lookback_days_and_builds_the_
         "infobank_reports",
         "delivery_outcomes",
         "daily_reports",
+        "report_day_files",
+        "morning_message",
         "analytics_copy",
     }
     with WarehouseResource(database=vendors_env["SMS_WAREHOUSE"]).open() as warehouse:

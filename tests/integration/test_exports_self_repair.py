@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import pipelines.exports
-from assets.reports import daily_reports
+from assets.reports import daily_reports, report_day_files
 from assets.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.cafe24.ingest import ingest_cafe24
 from pipelines.exports import DAILY_REPORT, REPORT_TABLES
@@ -55,7 +55,9 @@ class Setup:
             build_delivery_outcomes(warehouse, datetime.now(KST))
 
     def run(self) -> dg.ExecuteInProcessResult:
-        return dg.materialize([daily_reports], resources=self.resources(), raise_on_error=False)
+        return dg.materialize(
+            [daily_reports, report_day_files], resources=self.resources(), raise_on_error=False
+        )
 
 
 @pytest.fixture
@@ -76,8 +78,18 @@ def setup(simulator, client, warehouse_path, tmp_path) -> Iterator[Setup]:
 
 
 def metadata(result: dg.ExecuteInProcessResult) -> dict:
-    materialization = result.asset_materializations_for_node("daily_reports")[0]
-    return {key: value.value for key, value in materialization.metadata.items()}
+    """The report tables' and the day files' metadata of a run, together."""
+    return {
+        key: value.value
+        for node in ("daily_reports", "report_day_files")
+        for materialization in result.asset_materializations_for_node(node)
+        for key, value in materialization.metadata.items()
+    }
+
+
+def day_files_check(result: dg.ExecuteInProcessResult) -> dg.AssetCheckEvaluation:
+    (evaluation,) = result.get_asset_check_evaluations()
+    return evaluation
 
 
 def assert_exports_current(setup: Setup, days: list[date]) -> None:
@@ -165,6 +177,9 @@ def test_a_day_that_cannot_be_exported_does_not_lose_the_other_days(setup):
     assert result.success  # the reports are built and every other day exported
     failures = metadata(result)["export_failures"]
     assert list(failures) == [WEIRD_DAY.isoformat()] and "OverflowError" in failures[WEIRD_DAY.isoformat()]
+    check = day_files_check(result)  # the failure shows on the day files' asset, by its check
+    assert (check.check_name, check.passed) == ("every_due_day_written", False)
+    assert check.description.startswith(f"{WEIRD_DAY.isoformat()}: ") and "OverflowError" in check.description
     assert_exports_current(setup, DAYS)
     again = metadata(setup.run())  # the day is tried again, the others are not written again
     assert list(again["export_failures"]) == [WEIRD_DAY.isoformat()] and again["files_written"] == 0

@@ -23,9 +23,13 @@ part = st.one_of(
     names,
     st.builds(lambda name, a, b: f"{name}={a}={b}", names, value_text, value_text),
 )
-query_string = st.lists(part, max_size=12).map("&".join).filter(
-    # The line reader turns these into markers before the parse (lines.py); a leading '{' would be JSON.
-    lambda q: not any(c in q for c in "\t\r\n\x00\x01") and q.strip()
+query_string = (
+    st.lists(part, max_size=12)
+    .map("&".join)
+    .filter(
+        # The line reader turns these into markers before the parse (lines.py); a leading '{' would be JSON.
+        lambda q: not any(c in q for c in "\t\r\n\x00\x01") and q.strip()
+    )
 )
 
 

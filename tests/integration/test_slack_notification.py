@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import dagster as dg
 import pytest
 
-from assets.reports import daily_reports
+from assets.reports import morning_message
 from assets.resources import ExportsResource, SlackResource, WarehouseResource
 from pipelines.cafe24.ingest import ingest_cafe24
 from pipelines.kst import KST
@@ -100,7 +100,7 @@ def test_an_unreachable_webhook_gives_a_clear_error_without_the_url():
     assert "unreachable" in str(unreachable.value) and "secret" not in str(unreachable.value)
 
 
-def test_the_reports_asset_posts_when_a_webhook_is_configured_and_a_failed_post_does_not_fail_it(
+def test_the_morning_message_posts_when_a_webhook_is_configured_and_a_failed_post_fails_its_check_only(
     reported, receiver, warehouse_path, tmp_path
 ):
     reported.connection.close()  # the asset opens the file itself
@@ -110,14 +110,17 @@ def test_the_reports_asset_posts_when_a_webhook_is_configured_and_a_failed_post_
         "slack": SlackResource(webhook_url=receiver.url),
     }
     receiver.status = 404
-    failed = dg.materialize([daily_reports], resources=resources)
-    assert failed.success
-    metadata = failed.asset_materializations_for_node("daily_reports")[0].metadata
+    failed = dg.materialize([morning_message], resources=resources)
+    assert failed.success  # the reports are built by then: only the message's own check fails
+    metadata = failed.asset_materializations_for_node("morning_message")[0].metadata
     assert metadata["slack"].value == "not posted: Slack webhook answered HTTP 404"
+    (check,) = failed.get_asset_check_evaluations()
+    assert (check.check_name, check.passed) == ("posted_when_due", False)
     receiver.status = 200
-    result = dg.materialize([daily_reports], resources=resources)
-    metadata = result.asset_materializations_for_node("daily_reports")[0].metadata
+    result = dg.materialize([morning_message], resources=resources)
+    metadata = result.asset_materializations_for_node("morning_message")[0].metadata
     assert metadata["slack"].value == f"posted the headline of {DAY}"
+    assert [check.passed for check in result.get_asset_check_evaluations()] == [True]
     assert len(receiver.posts) == 2
     logs = "".join(str(event) for event in result.all_events + failed.all_events)
     assert "very-secret-token" not in logs
