@@ -21,6 +21,12 @@ demo: $(STAMP)
 demo-ui: $(STAMP)
 	$(BIN)/python -m pipelines demo-ui
 
+# The Infobank report endpoint (docs/infobank-receiver.md), configured by INFOBANK_REPORTS_DIR and
+# INFOBANK_RECEIVER_*; stops cleanly on Ctrl+C or SIGTERM.
+.PHONY: receive
+receive: $(STAMP)
+	$(BIN)/python -m pipelines receive
+
 # Debian's Chromium for the browser tests (tests/browser/): Playwright drives it by path, because
 # `playwright install` downloads its own browser builds from a CDN that is not reachable here.
 CHROMIUM := /usr/bin/chromium

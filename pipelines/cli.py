@@ -7,11 +7,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.receiver.settings import RECEIVER_SETTINGS_HELP
 from pipelines.settings import SETTINGS_HELP, ConfigError, Settings, load_settings
 from pipelines.text_table import fixed_width
 
@@ -68,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
         "demo-ui", help="the Dagster UI (dg dev) on the last demo's warehouse and runs, its simulator serving"
     )
     demo_ui.add_argument("--port", type=int, default=3000, help="the UI's port (default 3000)")
+    commands.add_parser(
+        "receive",
+        help="serve the endpoint Infobank pushes reports to (docs/infobank-receiver.md)",
+        epilog="settings:\n"
+        + "\n".join(f"  {name:<34} {text}" for name, text in RECEIVER_SETTINGS_HELP.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     return parser
 
 
@@ -121,15 +130,20 @@ def _demo(days: int) -> int:
     # The simulator is imported here: production runs never load it.
     from pipelines.run import default_range
     from pipelines.simulator import Cafe24Simulator, synthetic_cafe24_traffic, write_infobank_store
+    from pipelines.simulator.pusher import push_store_through_receiver
 
     first_day, last_day = default_range(days)
     secure = os.environ.get("CAFE24_DEMO_SECURE", "demo-secure-key")
     reports_dir = Path(os.environ.get("INFOBANK_REPORTS_DIR", DEMO_REPORTS_DIR))
+    _start_demo_afresh(reports_dir)
     dagster_home = _demo_dagster_home()
-    store = write_infobank_store(reports_dir, first_day, days)
-    print(
-        f"demo: {store.lines:,} stored Infobank report lines in {len(store.files)} files under {reports_dir}"
-    )
+    # Infobank's side: its reports, pushed one request each to the receiver on loopback, which stores them
+    # in the report files the ingestion reads, as in production (docs/infobank-receiver.md).
+    with tempfile.TemporaryDirectory(prefix="demo-infobank-outbox-") as outbox:
+        write_infobank_store(Path(outbox), first_day, days)
+        pushed = push_store_through_receiver(Path(outbox), reports_dir)
+    print(f"demo: Infobank's reports pushed to the receiver on loopback: {pushed.line()}")
+    print(f"demo: the receiver stored them in {reports_dir}")
     with Cafe24Simulator(accounts={DEMO_ACCOUNT: secure}) as simulator:
         simulator.load(DEMO_ACCOUNT, synthetic_cafe24_traffic(first_day, days + 1))
         os.environ.update(
@@ -152,6 +166,21 @@ def _demo(days: int) -> int:
     _print_outcomes(first_day, last_day)
     _print_next_steps()
     return code
+
+
+def _start_demo_afresh(reports_dir: Path) -> None:
+    """The demo starts from scratch in its own folders (its report files, warehouse, exports and copy), so a
+    second demo shows the same figures. A folder given in the environment is never emptied: the receiver
+    needs it empty, or the demo stops with one line."""
+    if reports_dir.resolve() == Path(DEMO_REPORTS_DIR).resolve():
+        for folder in (DEMO_REPORTS_DIR, DEMO_OUTPUT_DIR, DEMO_ANALYTICS_DIR):
+            shutil.rmtree(folder, ignore_errors=True)
+        for leftover in (DEMO_WAREHOUSE, f"{DEMO_WAREHOUSE}.wal"):
+            Path(leftover).unlink(missing_ok=True)
+    elif reports_dir.is_dir() and any(reports_dir.iterdir()):
+        raise ConfigError(
+            f"INFOBANK_REPORTS_DIR {reports_dir} is not empty: the demo stores its reports in an empty folder"
+        )
 
 
 def _demo_dagster_home() -> Path:
@@ -269,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command not in ("demo", "demo-ui"):  # the demo's settings are its own, whatever .env says
         read_dotenv()
+    if args.command == "receive":  # before pipelines.run: the receiver's process loads no Dagster
+        from pipelines.receiver.command import receive
+
+        return receive()
     from pipelines.run import PipelineError
 
     try:

@@ -44,3 +44,10 @@ def test_the_infobank_floor_reads_back_every_line():
     written, read_back = (part.split()[0] for part in store_line.removeprefix("store: ").split(", ")[:2])
     assert written == read_back
     assert "floor: write the reports only" in output
+
+
+def test_the_receiver_benchmark_acknowledges_every_report():
+    output = run_bench("receiver.py", "--reports", "200")
+    assert "PASS  every report acknowledged" in output
+    levels = [line.split()[0] for line in output.splitlines() if line.split() and line.split()[0].isdigit()]
+    assert levels == ["1", "16", "64"]

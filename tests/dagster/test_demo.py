@@ -125,3 +125,13 @@ def test_demo_ui_before_any_demo_says_to_run_the_demo_first(tmp_path, monkeypatc
         capsys.readouterr().err
         == f"error: no demo in {tmp_path / DEMO_DAGSTER_HOME}: run `make demo` first\n"
     )
+
+
+def test_the_demo_s_infobank_reports_arrive_through_the_receiver(demo):
+    folder, out = demo
+    pushed = re.search(r"pushed to the receiver on loopback: ([\d,]+) of ([\d,]+) reports acknowledged", out)
+    assert pushed and pushed.group(1) == pushed.group(2) and pushed.group(1) != "0"
+    assert "0 given up" in out
+    # What the receiver stored is what the run ingested: one file per KST day, in the format it writes.
+    stored = sorted(path.name for path in (folder / "infobank").iterdir() if not path.name.startswith("."))
+    assert stored and all(re.fullmatch(r"reports-\d{8}\.log", name) for name in stored)
