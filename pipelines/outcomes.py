@@ -18,9 +18,9 @@ def build_delivery_outcomes(
         warehouse.materialize("changes/outcome_build_plan", **params)
         warehouse.materialize("changes/outcome_keys", **params)
         warehouse.materialize("changes/outcome_infobank_reports")
-        # The rules, layer by layer, over the changed messages only.
-        warehouse.materialize("staging/stg_cafe24_outcomes")
-        warehouse.materialize("staging/stg_infobank_outcomes")
+        # The rules, layer by layer, over the changed messages only (each vendor's rows read once: views).
+        warehouse.define_view("staging/stg_cafe24_outcomes")
+        warehouse.define_view("staging/stg_infobank_outcomes")
         warehouse.materialize("intermediate/int_outcomes_judged", **params)
         warehouse.materialize("marts/delivery_outcomes_rebuilt")
         # The writes, each named after the table it writes; the days first, while the old rows are there.

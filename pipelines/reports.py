@@ -38,7 +38,12 @@ def build_daily_reports(
     return {**built, "days": days}
 
 
+def latest_complete_day(warehouse: Warehouse) -> date | None:
+    """The latest complete KST day with report rows (None before any)."""
+    return warehouse.rows("reports/latest_complete_day")[0][0]
+
+
 def latest_headline(warehouse: Warehouse) -> tuple[date | None, list[dict[str, Any]]]:
     """The latest complete KST day with report rows, and its headline per vendor (None and no rows yet)."""
-    day = warehouse.rows("reports/latest_complete_day")[0][0]
+    day = latest_complete_day(warehouse)
     return day, warehouse.records("reports/headline", day=day) if day is not None else []

@@ -37,6 +37,7 @@ class DailyFigures:
     billing: pd.DataFrame
     findings: dict[str, Finding]
     settled_at: datetime  # when the day's settle window closes: then a failure without a refund is missing
+    settled: bool  # whether it has closed at `now` (is_settled, as the report tables judge it)
 
     @property
     def trend_days(self) -> list[date]:
@@ -63,6 +64,9 @@ def read_daily_figures(warehouse: Warehouse, day: date, now: datetime, settle_ho
     findings = warehouse.records(
         "report_page/findings", day=day, now=now, settle_hours=settle_hours, first_rows=FIRST_ROWS
     )
+    settled_at, settled = warehouse.rows(
+        "report_page/settles_at", day=day, now=now, settle_hours=settle_hours
+    )[0]
     return DailyFigures(
         day=day,
         now=now,
@@ -82,5 +86,6 @@ def read_daily_figures(warehouse: Warehouse, day: date, now: datetime, settle_ho
             )
             for row in findings
         },
-        settled_at=warehouse.rows("report_page/settles_at", day=day, settle_hours=settle_hours)[0][0],
+        settled_at=settled_at,
+        settled=settled,
     )

@@ -180,7 +180,7 @@ def _finding(figures: DailyFigures, finding: Finding) -> str:
         f'<p class="note">{escape(definition.format(hours=figures.settle_hours))}</p>',
         f'<p class="count{" found" if finding.messages else ""}">{count}</p>',
     ]
-    if finding.name == "refund_missing" and figures.now < figures.settled_at:
+    if finding.name == "refund_missing" and not figures.settled:
         parts.append(
             f'<p class="note">The settle window of this day closes at {_moment(figures.settled_at)} KST: '
             "until then a failure without a refund is not counted as missing.</p>"

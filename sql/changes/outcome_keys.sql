@@ -23,10 +23,10 @@ WHERE
 UNION
 -- Every message with a report in a file a load read since: a grown file's new modification time can move
 -- the activity day (and the conflict order) of reports in it that carry no received_at.
-SELECT 'ib-' || msgid FROM infobank_reports
+SELECT infobank_message_key(msgid) FROM infobank_reports
 WHERE
     (SELECT full_rebuild FROM plan)
     OR file_id IN (SELECT file_id FROM new_loads)
 UNION
 SELECT message_key FROM delivery_outcomes
-WHERE is_in_flight(status) AND is_settled(activity_date, $settle_hours, $now)
+WHERE is_overdue(status, activity_date, $settle_hours, $now)

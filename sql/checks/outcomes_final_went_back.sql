@@ -8,7 +8,7 @@
 
 CREATE OR REPLACE TEMP TABLE check_infobank_reports AS
 SELECT * FROM infobank_reports
-WHERE in_check_scope('ib-' || msgid, $whole);
+WHERE in_check_scope(infobank_message_key(msgid), $whole);
 
 WITH outcomes AS (
     SELECT * FROM delivery_outcomes
@@ -22,7 +22,7 @@ source_finals AS (
         ON c.vendor = 'cafe24' AND c.code_kind = 'send_status' AND c.code = CAST(m.send_status AS VARCHAR)
     WHERE c.is_final AND in_check_scope(m.message_key, $whole)
     UNION ALL
-    SELECT 'ib-' || i.msgid, c.status
+    SELECT infobank_message_key(i.msgid), c.status
     FROM infobank_messages_of('check_infobank_reports') AS i
     INNER JOIN status_codes AS c ON c.vendor = 'infobank' AND c.code_kind = 'report' AND i.err_code = c.code
     WHERE i.has_final AND c.is_final

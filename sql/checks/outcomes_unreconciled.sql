@@ -8,7 +8,7 @@
 
 CREATE OR REPLACE TEMP TABLE check_infobank_reports AS
 SELECT * FROM infobank_reports
-WHERE in_check_scope('ib-' || msgid, $whole);
+WHERE in_check_scope(infobank_message_key(msgid), $whole);
 
 WITH sources AS (
     SELECT
@@ -31,7 +31,7 @@ WITH sources AS (
     WHERE in_check_scope(message_key, $whole)
     UNION ALL
     SELECT
-        'ib-' || msgid, 'infobank', NULL, msgid, NULL, NULL, NULL, carrier, NULL, activity_date, err_code,
+        infobank_message_key(msgid), 'infobank', NULL, msgid, NULL, NULL, NULL, carrier, NULL, activity_date, err_code,
         billed_units, NULL, report_count, has_conflict
     FROM infobank_messages_of('check_infobank_reports')
 ),

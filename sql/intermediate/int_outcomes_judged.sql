@@ -10,5 +10,5 @@ WITH outcomes AS (
 SELECT
     *,
     status IS NULL AS unmapped,
-    is_in_flight(status) AND is_settled(activity_date, $settle_hours, $now) AS overdue
+    is_overdue(status, activity_date, $settle_hours, $now) AS overdue
 FROM outcomes

@@ -14,8 +14,10 @@ SELECT
     count(*) FILTER (WHERE status = 'scheduled') AS scheduled,
     count(*) FILTER (WHERE status = 'unknown') AS unknown,
     count(*) FILTER (WHERE is_decided(status)) AS final_outcomes,
-    count(*) FILTER (WHERE status = 'delivered')
-    / nullif(count(*) FILTER (WHERE is_decided(status)), 0) AS delivery_rate,
+    delivery_rate(
+        count(*) FILTER (WHERE status = 'delivered'),
+        count(*) FILTER (WHERE is_decided(status))
+    ) AS delivery_rate,
     count(*) FILTER (WHERE is_in_flight(status)) / count(*) AS in_flight_share,
     quantile_cont(epoch(delivered_at - sent_at), 0.5) AS latency_p50_seconds,
     quantile_cont(epoch(delivered_at - sent_at), 0.95) AS latency_p95_seconds

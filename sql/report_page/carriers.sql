@@ -5,7 +5,7 @@ SELECT
     sum(undelivered + rejected + expired) AS failed,
     sum(pending + scheduled) AS in_flight,
     sum(unknown) AS unknown,
-    sum(delivered) / nullif(sum(final_outcomes), 0) AS delivery_rate
+    delivery_rate(sum(delivered), sum(final_outcomes)) AS delivery_rate
 FROM report_delivery_daily
 WHERE activity_date = $day
 GROUP BY carrier

@@ -3,7 +3,7 @@
 SELECT
     activity_date,
     vendor,
-    sum(delivered) / nullif(sum(final_outcomes), 0) AS delivery_rate
+    delivery_rate(sum(delivered), sum(final_outcomes)) AS delivery_rate
 FROM report_delivery_daily
 WHERE activity_date BETWEEN CAST($day AS DATE) - 29 AND CAST($day AS DATE)
 GROUP BY activity_date, vendor

@@ -179,3 +179,6 @@ COMMENT ON TABLE infobank_file_problems IS 'Files of the report store a run coul
 COMMENT ON COLUMN infobank_file_problems.load_id IS 'The run that met the problem (infobank_loads).';
 COMMENT ON COLUMN infobank_file_problems.source_file IS 'The name in the store.';
 COMMENT ON COLUMN infobank_file_problems.problem IS 'What is wrong, in words.';
+
+-- An Infobank message's key in delivery_outcomes: its msgid, prefixed so it can never meet a Cafe24 key.
+CREATE OR REPLACE MACRO infobank_message_key(msgid) AS 'ib-' || msgid;

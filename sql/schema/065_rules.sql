@@ -41,3 +41,11 @@ CREATE OR REPLACE MACRO finance_findings(vendor, status, refunded_at, billed_uni
             THEN 'billed_units_on_failures' END,
         CASE WHEN status = 'delivered' AND coalesce(billed_units, 0) = 0 THEN 'delivered_unbilled' END
     ], LAMBDA finding: finding IS NOT NULL);
+
+-- A message still in flight once its day's settle window has closed at `moment`: it becomes unknown
+-- (no_final_report), and its outcome is rebuilt by the first build after the window closes.
+CREATE OR REPLACE MACRO is_overdue(status, activity_date, settle_hours, moment) AS
+    is_in_flight(status) AND is_settled(activity_date, settle_hours, moment);
+
+-- The delivery rate: delivered messages over decided ones (delivered or failed); NULL when none is decided.
+CREATE OR REPLACE MACRO delivery_rate(delivered, decided) AS delivered / nullif(decided, 0);

@@ -42,7 +42,7 @@ CREATE OR REPLACE MACRO daily_headline(headline_day) AS TABLE
         v.vendor,
         p.period,
         coalesce(sum(d.messages), 0) / p.days AS messages,
-        sum(d.delivered) / nullif(sum(d.final_outcomes), 0) AS delivery_rate,
+        delivery_rate(sum(d.delivered), sum(d.final_outcomes)) AS delivery_rate,
         coalesce(sum(d.failed), 0) / p.days AS failed,
         coalesce(sum(d.in_flight), 0) / p.days AS in_flight,
         coalesce(sum(d.billed_units), 0) / p.days AS billed_units,

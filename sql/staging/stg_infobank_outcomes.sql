@@ -1,7 +1,7 @@
 -- The Infobank messages this build recomputes (the message rule over changes/outcome_infobank_reports), in
 -- the shape of delivery_outcomes: a message without a final report is pending, whatever its latest DLR says.
 SELECT
-    'ib-' || messages.msgid AS message_key,
+    infobank_message_key(messages.msgid) AS message_key,
     'infobank' AS vendor,
     NULL AS account,
     messages.msgid AS vendor_message_id,

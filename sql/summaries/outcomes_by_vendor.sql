@@ -8,9 +8,11 @@ SELECT
     count(*) FILTER (WHERE is_in_flight(status)) AS in_flight,
     count(*) FILTER (WHERE status = 'unknown') AS unknown,
     round(
-        100.0 * count(*) FILTER (WHERE status = 'delivered')
-        / nullif(count(*) FILTER (WHERE is_decided(status)), 0), 2)
-        AS delivery_rate_pct,
+        100.0 * delivery_rate(
+            count(*) FILTER (WHERE status = 'delivered'), count(*) FILTER (WHERE is_decided(status))
+        ),
+        2
+    ) AS delivery_rate_pct,
     sum(billed_units) AS billed_units,
     count(refunded_at) AS refunded
 FROM delivery_outcomes

@@ -57,6 +57,7 @@ def figures(**rows: Iterable[tuple]) -> DailyFigures:
         headline=pd.DataFrame(columns=["vendor", "period", "messages"]),
         findings={},
         settled_at=NOW,
+        settled=False,
         **frames,
     )
 

@@ -14,12 +14,15 @@ from pipelines.cafe24.ingest import ingest_cafe24
 from pipelines.infobank.ingest import ingest_infobank
 from pipelines.kst import KST
 from pipelines.outcomes import build_delivery_outcomes
+from pipelines.report_page import render_daily_report
+from pipelines.report_page.figures import read_daily_figures
 from tests.conftest import ACCOUNT, DAY, sms
 from tests.rules.support import (
     AFTER_SETTLING,
     BEFORE_SETTLING,
     HOUR,
     SETTLE_HOURS,
+    SETTLES_AT,
     build_outcomes_and_reports,
     query,
     report_line,
@@ -112,3 +115,24 @@ def test_a_failure_without_a_refund_is_refund_missing_only_once_the_settle_windo
     build_outcomes_and_reports(warehouse, AFTER_SETTLING)
     assert query(warehouse, REFUNDS) == [(DAY, 2, 1, 1, 0, lag_hours)]
     assert query(warehouse, BILLING) == [(3, 3, 1, 1)]  # the unrefunded failure: paid for, not delivered
+
+
+@pytest.mark.parametrize(
+    ("moment", "settled"),
+    [(BEFORE_SETTLING, False), (SETTLES_AT, False), (AFTER_SETTLING, True)],
+    ids=["an hour before", "the very moment it closes", "an hour after"],
+)
+def test_the_page_says_the_window_is_open_exactly_when_the_report_tables_do(
+    simulator, client, warehouse, moment, settled
+):
+    """The page reads is_settled like the report tables: at the very moment the window closes it is still
+    open (settled means later than settles_at), so the page's note and its refund_missing count agree."""
+    simulator.load(ACCOUNT, [sms(minute=1, to="010-1111-1111", status=9)])
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    build_outcomes_and_reports(warehouse, moment)
+    figures = read_daily_figures(warehouse, DAY, moment, SETTLE_HOURS)
+    assert figures.settled is settled
+    assert figures.findings["refund_missing"].messages == int(settled)
+    assert query(warehouse, REFUNDS)[0][3] == int(settled)
+    page = render_daily_report(warehouse, DAY, moment, SETTLE_HOURS)
+    assert ("until then a failure without a refund is not counted as missing" in page) is not settled
