@@ -28,7 +28,7 @@ def build_daily_reports(
         warehouse.materialize("changes/price_book_version")
         warehouse.materialize("changes/report_days", **params)
         warehouse.materialize("intermediate/int_report_outcomes", **params)
-        for table in REPORT_TABLES:
+        for table in (*REPORT_TABLES, "finance_findings"):
             warehouse.materialize(f"marts/{table}_rebuilt")
             warehouse.run(f"writes/{table}")
         warehouse.run("writes/report_builds", **params)

@@ -59,11 +59,10 @@ def report_as_of(warehouse: Warehouse) -> tuple[datetime | None, int | None]:
 
 
 def read_daily_figures(warehouse: Warehouse, day: date, now: datetime, settle_hours: int) -> DailyFigures:
-    """Read the page's figures for `day`; `now` and `settle_hours` decide which failures count as
-    refund_missing, as in the report build (sql/intermediate/int_report_outcomes.sql)."""
-    findings = warehouse.records(
-        "report_page/findings", day=day, now=now, settle_hours=settle_hours, first_rows=FIRST_ROWS
-    )
+    """Read the page's figures for `day`. Its findings are those the day's latest report build recorded
+    (finance_findings, as the report tables count them); `now` and `settle_hours` say whether the day's
+    settle window has closed, for the page's note."""
+    findings = warehouse.records("report_page/findings", day=day, first_rows=FIRST_ROWS)
     settled_at, settled = warehouse.rows(
         "report_page/settles_at", day=day, now=now, settle_hours=settle_hours
     )[0]

@@ -1,40 +1,42 @@
 -- The finance findings of $day, one row each whether or not any message has it: how many messages, their
 -- billed units, and the first $first_rows of them (oldest first) with the recipient masked. Which message has
--- which finding is the finance_findings rule (sql/schema/065_rules.sql) that the report tables count, as of
--- $now with $settle_hours, so the page agrees with the tables built with the same.
+-- which finding is read from finance_findings, written by the report build with the figures the report
+-- tables count, so the page shows exactly what the tables count.
 WITH flagged AS (
     SELECT
-        unnest(finance_findings(
-            vendor, status, refunded_at, billed_units, is_settled(activity_date, $settle_hours, $now)
-        )) AS finding,
-        *
-    FROM delivery_outcomes
-    WHERE activity_date = $day
+        findings.finding,
+        outcomes.*
+    FROM finance_findings AS findings
+    INNER JOIN delivery_outcomes AS outcomes USING (message_key)
+    WHERE findings.activity_date = $day
+),
+
+names AS (
+    SELECT
+        unnest(finance_finding_names()) AS finding,
+        generate_subscripts(finance_finding_names(), 1) AS position
 )
 
 SELECT
-    f.finding,
-    count(m.message_key) AS messages,
-    coalesce(sum(m.billed_units), 0) AS billed_units,
+    names.finding,
+    count(flagged.message_key) AS messages,
+    coalesce(sum(flagged.billed_units), 0) AS billed_units,
     coalesce(
         list(
             {
-                'vendor': m.vendor,
-                'sent_at': m.sent_at,
-                'recipient': mask_phone(m.recipient),
-                'status': m.status,
-                'reason': m.reason,
-                'billed_units': m.billed_units,
-                'refunded_at': m.refunded_at
+                'vendor': flagged.vendor,
+                'sent_at': flagged.sent_at,
+                'recipient': mask_phone(flagged.recipient),
+                'status': flagged.status,
+                'reason': flagged.reason,
+                'billed_units': flagged.billed_units,
+                'refunded_at': flagged.refunded_at
             }
-            ORDER BY m.sent_at NULLS LAST, m.message_key
-        ) FILTER (WHERE m.message_key IS NOT NULL),
+            ORDER BY flagged.sent_at NULLS LAST, flagged.message_key
+        ) FILTER (WHERE flagged.message_key IS NOT NULL),
         []
     )[1:($first_rows)] AS first_rows
-FROM (
-    VALUES
-    ('refund_missing', 1), ('refund_unexpected', 2), ('billed_units_on_failures', 3), ('delivered_unbilled', 4)
-) AS f (finding, position)
-LEFT JOIN flagged AS m ON f.finding = m.finding
-GROUP BY f.finding, f.position
-ORDER BY f.position;
+FROM names
+LEFT JOIN flagged ON names.finding = flagged.finding
+GROUP BY names.finding, names.position
+ORDER BY names.position;

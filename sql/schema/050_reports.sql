@@ -104,6 +104,20 @@ COMMENT ON COLUMN report_billing_daily.refunded_units IS 'Billed units the vendo
 COMMENT ON COLUMN report_billing_daily.cost_krw IS 'What the day cost in KRW: (billed_units - refunded_units) at the price book''s price (sql/seeds/price_book.csv); units without a price add nothing.';
 COMMENT ON COLUMN report_billing_daily.unpriced_units IS 'Billed units, net of refunds, the price book has no price for: cost_krw leaves them out.';
 
+CREATE TABLE IF NOT EXISTS finance_findings (
+    activity_date DATE NOT NULL,
+    vendor VARCHAR NOT NULL,
+    message_key VARCHAR NOT NULL,
+    finding VARCHAR NOT NULL,
+    billed_units INTEGER
+);
+COMMENT ON TABLE finance_findings IS 'One row per message and finance finding it carries, as of its day''s latest report build: what report_refunds_daily and report_billing_daily count and the daily page lists (docs/metrics.md).';
+COMMENT ON COLUMN finance_findings.activity_date IS 'The KST day the message counts for.';
+COMMENT ON COLUMN finance_findings.vendor IS 'cafe24 or infobank.';
+COMMENT ON COLUMN finance_findings.message_key IS 'The message (delivery_outcomes.message_key).';
+COMMENT ON COLUMN finance_findings.finding IS 'refund_missing, refund_unexpected, billed_units_on_failures or delivered_unbilled (the finance_findings rule).';
+COMMENT ON COLUMN finance_findings.billed_units IS 'The units the message was billed.';
+
 CREATE TABLE IF NOT EXISTS report_builds (
     built_at TIMESTAMPTZ NOT NULL,
     outcomes_through TIMESTAMPTZ,

@@ -30,6 +30,10 @@ CREATE OR REPLACE MACRO is_settled(activity_date, settle_hours, moment) AS
 --   billed_units_on_failures  a failure charged and not refunded: paid for, not delivered (a Cafe24
 --                             failure only once its settle window has closed: its refund may still come)
 --   delivered_unbilled        a delivery with no billed unit (Infobank rescnt=0 on a delivery)
+-- The names of the findings, in the order the page shows them; finance_findings below gives them.
+CREATE OR REPLACE MACRO finance_finding_names() AS
+    ['refund_missing', 'refund_unexpected', 'billed_units_on_failures', 'delivered_unbilled'];
+
 CREATE OR REPLACE MACRO finance_findings(vendor, status, refunded_at, billed_units, settled) AS
     list_filter([
         CASE WHEN vendor = 'cafe24' AND is_failed(status) AND refunded_at IS NULL AND settled
