@@ -40,7 +40,15 @@ ACCOUNT = "bench"
 SECURE = "bench-secure"
 LAST_DAY = date(2026, 10, 31)
 INFOBANK_FIRST_DAY = date(2026, 9, 1)
-ASSETS = ("cafe24_messages", "infobank_reports", "delivery_outcomes", "daily_reports", "analytics_copy")
+ASSETS = (
+    "cafe24_messages",
+    "infobank_reports",
+    "delivery_outcomes",
+    "daily_reports",
+    "report_day_files",
+    "morning_message",
+    "analytics_copy",
+)
 
 
 def serve(days: int, per_day: int, latency_ms: float) -> tuple[subprocess.Popen, str]:
