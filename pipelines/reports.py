@@ -27,6 +27,7 @@ def build_daily_reports(
         # Which days to rebuild (sql/changes/), kept apart from the figures that follow.
         warehouse.materialize("changes/price_book_version")
         warehouse.materialize("changes/report_days", **params)
+        warehouse.materialize("intermediate/int_day_prices")
         warehouse.materialize("intermediate/int_report_outcomes", **params)
         for table in (*REPORT_TABLES, "finance_findings"):
             warehouse.materialize(f"marts/{table}_rebuilt")

@@ -1,6 +1,6 @@
 -- The outcomes of the days the report build rebuilds (changes/report_days), each with what the report tables
 -- count: its labels, whether it failed, its finance findings, its Infobank retries, the units refunded, and
--- its price. Parameters: $settle_hours, $now.
+-- its price (intermediate/int_day_prices). Parameters: $settle_hours, $now.
 WITH day_outcomes AS (
     SELECT * FROM delivery_outcomes
     WHERE activity_date IN (SELECT activity_date FROM report_days)
@@ -22,16 +22,19 @@ infobank_retries AS (
 priced AS (
     SELECT
         outcomes.*,
-        prices.krw_per_unit
+        -- A price for the message's own type wins over a price for any type (*).
+        coalesce(own_type.krw_per_unit, any_type.krw_per_unit) AS krw_per_unit
     FROM day_outcomes AS outcomes
-    LEFT JOIN price_book AS prices
+    LEFT JOIN int_day_prices AS own_type
         ON
-            outcomes.vendor = prices.vendor
-            AND prices.message_type IN (outcomes.message_type, '*')
-            AND outcomes.activity_date >= prices.valid_from
-            AND (prices.valid_until IS NULL OR outcomes.activity_date < prices.valid_until)
-    -- A price for the message's own type wins over a price for any type (*).
-    QUALIFY row_number() OVER (PARTITION BY outcomes.message_key ORDER BY prices.message_type = '*') = 1
+            outcomes.activity_date = own_type.activity_date
+            AND outcomes.vendor = own_type.vendor
+            AND outcomes.message_type = own_type.message_type
+    LEFT JOIN int_day_prices AS any_type
+        ON
+            outcomes.activity_date = any_type.activity_date
+            AND outcomes.vendor = any_type.vendor
+            AND any_type.message_type = '*'
 )
 
 SELECT

@@ -158,3 +158,25 @@ def test_a_warehouse_made_before_costs_gets_the_new_columns_and_rebuilds_its_day
         "SELECT krw_per_unit FROM price_book WHERE vendor = 'cafe24' AND message_type = 'SMS'"
     ).fetchone()[0]
     assert billing_totals(warehouse) == (1, 0, sms_price, 0)  # one delivered SMS at the SMS price
+
+
+def test_a_price_for_the_own_type_wins_the_latest_overlapping_range_wins_and_valid_until_is_excluded(
+    simulator, client, warehouse
+):
+    simulator.load(
+        ACCOUNT,
+        [sms(minute=1, to="010-4444-0001"), sms(minute=2, sms_type="LMS", subject="s", to="010-5555-0001")],
+    )
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    prices = warehouse.connection
+    prices.execute("DELETE FROM price_book WHERE vendor = 'cafe24'")
+    prices.execute(
+        "INSERT INTO price_book (vendor, message_type, valid_from, valid_until, krw_per_unit) VALUES "
+        "('cafe24', '*', DATE '2024-01-01', NULL, 100),"  # any type: only where no own-type price
+        "('cafe24', 'SMS', DATE '2024-01-01', NULL, 16.5),"
+        "('cafe24', 'SMS', $day, $day + 1, 20),"  # overlaps the one above, started later: wins on DAY
+        "('cafe24', 'LMS', $day - 10, $day, 999)",  # ends as DAY begins: valid_until is excluded
+        {"day": DAY},
+    )
+    build(warehouse)
+    assert billing_totals(warehouse) == (2, 0, 20 + 100, 0)
