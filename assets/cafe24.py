@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from assets.catalog import OWNERS, table_definition, table_metadata
 from assets.checks import findings_check
 from assets.partitions import daily_kst, partition_days
 from assets.resources import Cafe24Resource, WarehouseResource
@@ -14,6 +15,8 @@ from pipelines.cafe24.ingest import ingest_cafe24
     group_name="cafe24",
     kinds={"duckdb"},
     pool="warehouse",
+    owners=OWNERS,
+    metadata=table_definition("cafe24_messages"),
 )
 def cafe24_messages(
     context: dg.AssetExecutionContext, cafe24: Cafe24Resource, warehouse: WarehouseResource
@@ -31,7 +34,8 @@ def cafe24_messages(
             window_days=cafe24.window_days,
             progress=context.log.info,
         )
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+        catalog = table_metadata(wh, "cafe24_messages")
+    return dg.MaterializeResult(metadata={**stats.as_metadata(), **catalog})
 
 
 @dg.asset_check(asset=cafe24_messages, blocking=True)

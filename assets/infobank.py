@@ -2,11 +2,18 @@
 
 import dagster as dg
 
+from assets.catalog import OWNERS, table_definition, table_metadata
 from assets.resources import InfobankResource, WarehouseResource
 from pipelines.infobank.ingest import ingest_infobank
 
 
-@dg.asset(group_name="infobank", kinds={"duckdb"}, pool="warehouse")
+@dg.asset(
+    group_name="infobank",
+    kinds={"duckdb"},
+    pool="warehouse",
+    owners=OWNERS,
+    metadata=table_definition("infobank_reports"),
+)
 def infobank_reports(
     context: dg.AssetExecutionContext, infobank: InfobankResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
@@ -14,7 +21,8 @@ def infobank_reports(
     Each run reads only what is new: new files whole, grown files from where they stopped. Finance bills
     from these rows (rescnt), so every line read is accounted for: loaded, retry, quarantined or blank."""
     with warehouse.open() as wh:
-        stats = ingest_infobank(wh, infobank.folder())
+        stats = ingest_infobank(wh, infobank.folder(), progress=context.log.info)
+        catalog = table_metadata(wh, "infobank_reports")
     context.log.info(
         f"infobank: {stats.files_read} of {stats.files_seen} files had new lines; "
         f"{stats.lines_read} lines read, {stats.reports_accepted} reports, "
@@ -22,7 +30,7 @@ def infobank_reports(
     )
     for name, problem in stats.files_with_problems.items():
         context.log.warning(f"infobank: {name} {problem}; its lines wait until it can be read")
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+    return dg.MaterializeResult(metadata={**stats.as_metadata(), **catalog})
 
 
 @dg.asset_check(asset=infobank_reports, blocking=True)

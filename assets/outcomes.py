@@ -4,7 +4,9 @@ from datetime import datetime
 
 import dagster as dg
 
+from assets.automation import IN_SYNC_WITH_UPSTREAM, WITH_ITS_ASSET
 from assets.cafe24 import cafe24_messages
+from assets.catalog import OWNERS, table_definition, table_metadata
 from assets.checks import CheckScope, findings_check
 from assets.infobank import infobank_reports
 from assets.resources import WarehouseResource
@@ -12,7 +14,15 @@ from pipelines.kst import KST
 from pipelines.outcomes import build_delivery_outcomes
 
 
-@dg.asset(deps=[cafe24_messages, infobank_reports], group_name="outcomes", kinds={"duckdb"}, pool="warehouse")
+@dg.asset(
+    deps=[cafe24_messages, infobank_reports],
+    group_name="outcomes",
+    kinds={"duckdb"},
+    pool="warehouse",
+    owners=OWNERS,
+    metadata=table_definition("delivery_outcomes"),
+    automation_condition=IN_SYNC_WITH_UPSTREAM,
+)
 def delivery_outcomes(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
@@ -21,6 +31,7 @@ def delivery_outcomes(
     still pending the warehouse's `settle_hours` after its day ends becomes unknown (no_final_report)."""
     with warehouse.open() as wh:
         rows = build_delivery_outcomes(wh, datetime.now(KST), warehouse.settle_hours)
+        catalog = table_metadata(wh, "delivery_outcomes")
     counts = {row["vendor"]: row["messages"] for row in rows}
     context.log.info(f"delivery_outcomes: {counts}")
     return dg.MaterializeResult(
@@ -31,17 +42,18 @@ def delivery_outcomes(
             "rebuilt_by_vendor": {row["vendor"]: row["rebuilt"] for row in rows},
             "full_rebuild": bool(rows and rows[0]["full_rebuild"]),
             "settle_hours": warehouse.settle_hours,
+            **catalog,
         }
     )
 
 
-@dg.asset_check(asset=delivery_outcomes, blocking=True)
+@dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
 def delivery_outcomes_keys_unique(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """No message_key is held by two rows (delivery_outcomes has no key constraint of its own)."""
     return findings_check(warehouse, "outcomes_duplicate_keys", "every message_key is unique")
 
 
-@dg.asset_check(asset=delivery_outcomes, blocking=True)
+@dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
 def delivery_outcomes_statuses_canonical(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every row has a status from the canonical set and a vendor that is cafe24 or infobank."""
     return findings_check(
@@ -49,7 +61,7 @@ def delivery_outcomes_statuses_canonical(warehouse: WarehouseResource) -> dg.Ass
     )
 
 
-@dg.asset_check(asset=delivery_outcomes, blocking=True)
+@dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
 def delivery_outcomes_no_final_went_back(
     config: CheckScope, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
@@ -61,7 +73,7 @@ def delivery_outcomes_no_final_went_back(
     )
 
 
-@dg.asset_check(asset=delivery_outcomes, blocking=True)
+@dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
 def delivery_outcomes_reconcile_with_ingestion(
     config: CheckScope, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
@@ -76,7 +88,7 @@ def delivery_outcomes_reconcile_with_ingestion(
     )
 
 
-@dg.asset_check(asset=delivery_outcomes)
+@dg.asset_check(asset=delivery_outcomes, automation_condition=WITH_ITS_ASSET)
 def delivery_outcomes_codes_mapped(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every vendor code is in the status_codes dictionary; warns with each unmapped code and its volume."""
     with warehouse.open() as wh:

@@ -5,8 +5,21 @@ from datetime import date, datetime, timedelta
 import dagster as dg
 
 from pipelines.kst import KST
+from pipelines.settings import DEFAULT_FIRST_DAY, ConfigError, cafe24_first_day
 
-FIRST_DAY = "2025-01-01"
+
+def _first_day() -> str:
+    """CAFE24_FIRST_DAY, read when the code location loads. A malformed value falls back to the default
+    here only: load_settings() refuses it with one line before any run or any Definitions (the CLI, the
+    code location), so no run meets these partitions with it."""
+    try:
+        return cafe24_first_day().isoformat()
+    except ConfigError:
+        return DEFAULT_FIRST_DAY.isoformat()
+
+
+# The first partition: CAFE24_FIRST_DAY (pipelines/settings.py), 2025-01-01 unless set.
+FIRST_DAY = _first_day()
 TIMEZONE = "Asia/Seoul"
 # Reports are due every morning at 06:00 KST: the schedule runs then, and freshness is judged against it.
 DAILY_CRON = "0 6 * * *"

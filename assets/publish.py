@@ -2,12 +2,21 @@
 
 import dagster as dg
 
+from assets.automation import IN_SYNC_WITH_UPSTREAM
+from assets.catalog import OWNERS, ROW_COUNT
 from assets.reports import daily_reports
 from assets.resources import AnalyticsResource, WarehouseResource
 from pipelines.publish import publish_analytics_copy
 
 
-@dg.asset(deps=[daily_reports], group_name="reports", kinds={"duckdb", "parquet"}, pool="warehouse")
+@dg.asset(
+    deps=[daily_reports],
+    group_name="reports",
+    kinds={"duckdb", "parquet"},
+    pool="warehouse",
+    owners=OWNERS,
+    automation_condition=IN_SYNC_WITH_UPSTREAM,
+)
 def analytics_copy(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, analytics: AnalyticsResource
 ) -> dg.MaterializeResult:
@@ -32,6 +41,8 @@ def analytics_copy(
             "version": published.version,
             "messages": published.tables["delivery_outcomes"],
             "rows_by_table": dg.MetadataValue.json(published.tables),
+            # The rows of every table the copy publishes, together (each counted as it was published).
+            ROW_COUNT: dg.MetadataValue.int(sum(published.tables.values())),
             "months_written": dg.MetadataValue.json(published.months_written),
             "months_linked": dg.MetadataValue.json(published.months_linked),
             "rewrote_all": published.rewrote_all,

@@ -6,16 +6,26 @@ from datetime import date, datetime, timedelta
 
 import dagster as dg
 
+from assets.automation import IN_SYNC_WITH_UPSTREAM
+from assets.catalog import OWNERS, table_definition, table_metadata
 from assets.outcomes import delivery_outcomes
 from assets.partitions import DAILY_CRON, TIMEZONE
 from assets.resources import ExportsResource, SlackResource, WarehouseResource
-from pipelines.exports import daily_report_path, export_due_days
+from pipelines.exports import daily_report_path, due_days, export_due_days
 from pipelines.kst import KST
 from pipelines.notify import NotificationError, notify_slack
-from pipelines.reports import build_daily_reports, latest_complete_day, latest_headline
+from pipelines.reports import REPORT_TABLES, build_daily_reports, latest_complete_day, latest_headline
 
 
-@dg.asset(deps=[delivery_outcomes], group_name="reports", kinds={"duckdb"}, pool="warehouse")
+@dg.asset(
+    deps=[delivery_outcomes],
+    group_name="reports",
+    kinds={"duckdb"},
+    pool="warehouse",
+    owners=OWNERS,
+    metadata=table_definition(*REPORT_TABLES),
+    automation_condition=IN_SYNC_WITH_UPSTREAM,
+)
 def daily_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """report_delivery_daily, report_failure_reasons_daily, report_refunds_daily and report_billing_daily:
     what analysts chart, finance reconciles and operations reads each morning. Only the days whose outcomes
@@ -25,12 +35,14 @@ def daily_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         built = build_daily_reports(wh, datetime.now(KST), warehouse.settle_hours)
         days = built.pop("days")
         latest_day, headline = latest_headline(wh)
+        catalog = table_metadata(wh, *REPORT_TABLES)
     context.log.info(f"daily_reports: {len(days)} days rebuilt: {', '.join(map(str, days)) or 'none'}")
     return dg.MaterializeResult(
         metadata={
             **built,
             "headline_day": str(latest_day),
             "headline": dg.MetadataValue.md(_markdown(headline)),
+            **catalog,
         }
     )
 
@@ -40,6 +52,8 @@ def daily_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     group_name="reports",
     kinds={"csv", "parquet", "html"},
     pool="warehouse",
+    owners=OWNERS,
+    automation_condition=IN_SYNC_WITH_UPSTREAM,
     check_specs=[dg.AssetCheckSpec("every_due_day_written", asset="report_day_files")],
 )
 def report_day_files(
@@ -51,7 +65,13 @@ def report_day_files(
     by the check every_due_day_written and tried again by the next run; the other days are written all
     the same."""
     with warehouse.open() as wh:
-        exported = export_due_days(wh, exports.folder())
+        # Said before the export, which writes day after day without a word (about a second each).
+        due = [due_day.day for due_day in due_days(wh, exports.folder())]
+        context.log.info(
+            f"report_day_files: writing the files of {len(due)} days"
+            + (f" ({due[0]}..{due[-1]})" if due else "")
+        )
+        exported = export_due_days(wh, exports.folder(), progress=context.log.info)
         latest_day = latest_complete_day(wh)
     for day, error in exported.failures.items():
         context.log.error(
@@ -87,6 +107,8 @@ def report_day_files(
     group_name="reports",
     kinds={"slack"},
     pool="warehouse",
+    owners=OWNERS,
+    automation_condition=IN_SYNC_WITH_UPSTREAM,
     check_specs=[dg.AssetCheckSpec("posted_when_due", asset="morning_message")],
 )
 def morning_message(

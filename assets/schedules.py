@@ -15,15 +15,19 @@ from pipelines.settings import Settings, load_settings
 def morning_run_request(settings: Settings, yesterday: date) -> dg.RunRequest | dg.SkipReason:
     """The run for the morning after `yesterday`: Cafe24 for yesterday and the lookback days before it (in
     one partition-range run), whatever is new in the Infobank store, then everything built on them.
-    Vendors that are not configured are left out."""
+    Vendors that are not configured are left out, and so is Cafe24 before CAFE24_FIRST_DAY: the range
+    starts no earlier than the first partition."""
     assets: list[dg.AssetsDefinition] = []
     tags: dict[str, str] = {}
-    if settings.cafe24 is not None:
+    if settings.cafe24 is not None and yesterday >= settings.cafe24_first_day:
         assets.append(cafe24_messages)
-        tags = range_tags(yesterday - timedelta(days=settings.cafe24_lookback_days), yesterday)
+        first_day = max(yesterday - timedelta(days=settings.cafe24_lookback_days), settings.cafe24_first_day)
+        tags = range_tags(first_day, yesterday)
     if settings.infobank_reports_dir is not None:
         assets.append(infobank_reports)
     if not assets:
+        if settings.cafe24 is not None:
+            return dg.SkipReason(f"{yesterday} is before CAFE24_FIRST_DAY ({settings.cafe24_first_day})")
         return dg.SkipReason("no vendor is configured (see .env.example)")
     return dg.RunRequest(
         run_key=f"morning-{yesterday.isoformat()}",

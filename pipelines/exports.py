@@ -90,11 +90,13 @@ def day_files_complete(output_dir: Path, day: date) -> bool:
     return names.issuperset(DAY_FILES)
 
 
-def export_due_days(warehouse: Warehouse, output_dir: Path) -> ExportRun:
+def export_due_days(
+    warehouse: Warehouse, output_dir: Path, progress: Callable[[str], None] = lambda _: None
+) -> ExportRun:
     """Write the files of every due day, each day's page as of its own report build, and record each day
     once all its files are in place. A day whose export raises is left due (the next run tries it again)
     and the others are written all the same; an OSError (disk full, permissions) stops the run, as the
-    days after it would fail alike."""
+    days after it would fail alike. `progress` hears of each day written."""
     run = ExportRun()
     for due in due_days(warehouse, output_dir):
         try:
@@ -111,6 +113,7 @@ def export_due_days(warehouse: Warehouse, output_dir: Path) -> ExportRun:
         )
         run.days.append(due.day)
         run.files += files
+        progress(f"report_day_files: {due.day} written ({len(files)} files)")
     return run
 
 

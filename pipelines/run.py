@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 
 from assets.jobs import CAFE24_JOB, INFOBANK_JOB, OUTCOMES_JOB
-from assets.partitions import FIRST_DAY, range_tags
+from assets.partitions import range_tags
 from pipelines.definitions import build_definitions
 from pipelines.kst import shift_days, today_kst
-from pipelines.settings import Settings
+from pipelines.settings import DEFAULT_FIRST_DAY, Settings
 
 # Where the CLI's runs leave Dagster's full log (every event, and the traces of failures): one file per
 # command, under SMS_OUTPUT_DIR. The terminal shows only the assets' own progress messages, on stderr.
@@ -65,6 +66,14 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     return logger
 
 
+class _QuietFileHandler(logging.FileHandler):
+    """A log file that cannot be written (a full disk) puts no trace on the terminal: the run's error line
+    says what failed."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 @dg.logger(
     {"path": dg.Field(str), "log_level": dg.Field(str, default_value="DEBUG")},
     description="Every event of the run, the traces of failures included, appended to a file.",
@@ -73,7 +82,7 @@ def file_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     path = Path(init_context.logger_config["path"])
     path.parent.mkdir(parents=True, exist_ok=True)
     logger = logging.Logger("sms_warehouse.log_file", level=init_context.logger_config["log_level"])
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = _QuietFileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter(_LOG_FORMAT))
     logger.addHandler(handler)
     return logger
@@ -116,12 +125,15 @@ class RunSummary:
         return [f"{name}: {check.description}" for name, check in self.checks.items() if check.warning]
 
 
-def validate_range(first_day: date, last_day: date) -> None:
-    """Refuse ranges that are empty, before the first partition, or in the future (KST)."""
+def validate_range(first_day: date, last_day: date, first_partition: date = DEFAULT_FIRST_DAY) -> None:
+    """Refuse ranges that are empty, before the first partition (CAFE24_FIRST_DAY), or in the future (KST)."""
     if last_day < first_day:
         raise PipelineError(f"--end {last_day} is before --start {first_day}")
-    if first_day < date.fromisoformat(FIRST_DAY):
-        raise PipelineError(f"--start must be {FIRST_DAY} or later")
+    if first_day < first_partition:
+        raise PipelineError(
+            f"--start must be {first_partition} or later: the partitions start at CAFE24_FIRST_DAY "
+            f"({first_partition}); set it earlier to read days before"
+        )
     if last_day > today_kst():
         raise PipelineError(f"--end {last_day} is in the future (today in KST is {today_kst()})")
 
@@ -168,6 +180,44 @@ def one_line(text: str) -> str:
     return text if len(text) <= MAX_LINE else text[: MAX_LINE - 3] + "..."
 
 
+# The error classes a run can end with, recognised in the innermost error's message, and the line each
+# becomes: the cause, and what to do.
+_LOCKED = re.compile(
+    r'Could not set lock on file "(?P<path>[^"]+)"(?:: Conflicting lock is held in (?P<holder>.+?) '
+    r"\(PID (?P<pid>\d+)\))?"
+)
+_DISK_FULL = re.compile(r"No space left on device|File too large")
+_WRITTEN_FILE = re.compile(r"""Could not write file "(?P<path>[^"]+)"|: '(?P<oserror_path>[^']+)'$""")
+_UNREACHABLE = re.compile(
+    r"last fault: (connection refused by|could not connect to|the host name .* could not be resolved)"
+)
+_VENDOR_FAILING = "Cafe24 sms_list kept failing"
+
+
+def explain(message: str) -> str:
+    """The line a run's innermost error becomes: its message, with what to do for the error classes that
+    need it (warehouse locked, disk full, Cafe24 unreachable, Cafe24 failing)."""
+    if locked := _LOCKED.search(message):
+        holder = f" ({locked['holder']}, PID {locked['pid']})" if locked["pid"] else ""
+        return (
+            f"the warehouse {locked['path']} is locked by another process{holder}: a run (of the CLI or the "
+            "UI) or a DuckDB session has it open, and DuckDB lets one process write; wait for that run to "
+            "end (or close that session), then run again"
+        )
+    if full := _DISK_FULL.search(message):
+        written = _WRITTEN_FILE.search(message)
+        path = (written["path"] or written["oserror_path"]) if written else "a file"
+        return (
+            f"disk full: could not write {path} ({full.group()}); free space on that disk (or point "
+            "SMS_WAREHOUSE, SMS_OUTPUT_DIR or SMS_ANALYTICS_DIR to one with room), then run again"
+        )
+    if _UNREACHABLE.search(message):
+        return f"{message}; check CAFE24_SMS_LIST_URL and that this machine reaches it (DNS, firewall, proxy)"
+    if message.startswith(_VENDOR_FAILING):
+        return f"{message}; Cafe24 fails on its side: run the same range again later (what was read is kept)"
+    return message
+
+
 def _root_cause(result: dg.ExecuteInProcessResult) -> str:
     """The innermost error message of the first failed step: what the user needs to read."""
     for event in result.all_events:
@@ -178,7 +228,7 @@ def _root_cause(result: dg.ExecuteInProcessResult) -> str:
             if error is not None:
                 lines = error.message.strip().splitlines() or ["(no message)"]
                 named = next((line for line in lines if _EXCEPTION_LINE.match(line)), lines[-1])
-                return one_line(_EXCEPTION_LINE.sub("", named, count=1))
+                return explain(one_line(_EXCEPTION_LINE.sub("", named, count=1)))
     return "the run failed (see its log)"
 
 
@@ -197,7 +247,7 @@ def run_pipeline(
     """Run each configured vendor's job through Dagster: Cafe24 for first_day..last_day (KST) in one
     partition-range run, Infobank for whatever is new in the report store. Dagster's log goes to
     `log_file` (default: a new file from new_log_file), the assets' progress messages to stderr."""
-    validate_range(first_day, last_day)
+    validate_range(first_day, last_day, settings.cafe24_first_day)
     summary = RunSummary()
     jobs = _selected_jobs(settings, first_day, last_day, say)
     if not jobs:
@@ -205,6 +255,7 @@ def run_pipeline(
             "nothing to run: no vendor is configured (set CAFE24_SMS_LIST_URL, CAFE24_SMS_USER_ID and "
             "CAFE24_SMS_SECURE, or INFOBANK_REPORTS_DIR; see .env.example)"
         )
+    _check_warehouse_free(settings.warehouse_path)
     definitions = build_definitions()
     log_file = log_file or new_log_file(settings)
     loggers = {"progress": progress_logger, "log_file": file_logger}
@@ -234,11 +285,29 @@ def run_pipeline(
     return summary
 
 
+def _check_warehouse_free(path: Path) -> None:
+    """Fail at once, before any work, when another process holds the warehouse file: Dagster's DuckDB
+    resource would wait for it, retrying, for nearly two minutes."""
+    if not path.is_file():
+        return  # a new warehouse, or a connection string (md:...)
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.IOException as error:
+        raise PipelineError(explain(one_line(str(error)))) from None
+
+
+def _summarised(value: Any) -> Any:
+    """A metadata value as the run's summary holds it: a column schema (the UI's Columns) as its size."""
+    if isinstance(value, dg.TableSchema):
+        return f"{len(value.columns)} columns (with their comments: the asset's Columns in the UI)"
+    return value
+
+
 def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
     # A range run emits one materialization per partition, all with the run's metadata: keep one per asset.
     for event in result.get_asset_materialization_events():
         materialization = event.materialization
-        metadata = {key: value.value for key, value in materialization.metadata.items()}
+        metadata = {key: _summarised(value.value) for key, value in materialization.metadata.items()}
         summary.materialized[materialization.asset_key.to_user_string()] = metadata
     for event in result.get_asset_check_evaluations():
         summary.checks[event.check_name] = CheckOutcome(

@@ -2,9 +2,11 @@
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from pipelines.cafe24.windows import DEFAULT_LOOKBACK_DAYS
+from pipelines.kst import today_kst
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_OUTPUT_DIR = "out"
@@ -13,6 +15,9 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 # Hours after a KST day ends before its messages still in flight count as unknown and its Cafe24 failures
 # without a refund as refund_missing (the settle window, sql/schema/065_rules.sql).
 DEFAULT_SETTLE_HOURS = 72
+# The first KST day of the daily partitions (Cafe24's and the morning job's): set it to the day the account's
+# traffic starts, so the UI counts no missing partitions before it. No run reads a day before it.
+DEFAULT_FIRST_DAY = date(2025, 1, 1)
 
 
 # Every setting, as `python -m pipelines --help` lists it (README and .env.example say more).
@@ -27,6 +32,7 @@ SETTINGS_HELP = {
     "CAFE24_SMS_USER_ID": "the Cafe24 SMS account",
     "CAFE24_SMS_SECURE": "the account's secure key (a secret: never printed)",
     "CAFE24_LOOKBACK_DAYS": f"days before --start read again (default {DEFAULT_LOOKBACK_DAYS})",
+    "CAFE24_FIRST_DAY": f"the first KST day of the daily partitions (default {DEFAULT_FIRST_DAY})",
     "INFOBANK_REPORTS_DIR": "the folder of stored Infobank delivery reports",
     "SLACK_WEBHOOK_URL": "optional: where the morning message goes (a secret)",
     "DAGSTER_HOME": "optional: keep the runs' history, for the UI",
@@ -61,6 +67,7 @@ class Settings:
     cafe24_lookback_days: int
     infobank_reports_dir: Path | None
     settle_hours: int = DEFAULT_SETTLE_HOURS
+    cafe24_first_day: date = DEFAULT_FIRST_DAY
     slack_webhook_url: str | None = field(default=None, repr=False)  # a secret: the URL is the credential
 
 
@@ -75,6 +82,21 @@ def _int_setting(env: dict[str, str], name: str, default: int, low: int, high: i
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def cafe24_first_day(env: dict[str, str] | None = None) -> date:
+    """CAFE24_FIRST_DAY from `env` (default: the process environment): a KST day, not after today. Read on
+    its own too, by the partitions, which exist before any other setting is needed."""
+    raw = (os.environ if env is None else env).get("CAFE24_FIRST_DAY", "").strip()
+    if not raw:
+        return DEFAULT_FIRST_DAY
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"CAFE24_FIRST_DAY must be a day written YYYY-MM-DD, got {raw!r}") from None
+    if day > today_kst():
+        raise ConfigError(f"CAFE24_FIRST_DAY {day} is in the future (today in KST is {today_kst()})")
+    return day
 
 
 def _cafe24_account(env: dict[str, str]) -> Cafe24Account | None:
@@ -101,5 +123,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         cafe24_lookback_days=_int_setting(env, "CAFE24_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS, 0, 60),
         infobank_reports_dir=Path(reports_dir) if reports_dir else None,
         settle_hours=_int_setting(env, "SMS_SETTLE_HOURS", DEFAULT_SETTLE_HOURS, 1, 24 * 60),
+        cafe24_first_day=cafe24_first_day(env),
         slack_webhook_url=env.get("SLACK_WEBHOOK_URL", "").strip() or None,
     )

@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -284,9 +284,14 @@ def _problems_table(problems: dict[str, str]) -> pa.Table:
     )
 
 
-def ingest_infobank(warehouse: Warehouse, folder: Path, chunk_bytes: int = CHUNK_BYTES) -> InfobankStats:
+def ingest_infobank(
+    warehouse: Warehouse,
+    folder: Path,
+    chunk_bytes: int = CHUNK_BYTES,
+    progress: Callable[[str], None] = lambda _: None,
+) -> InfobankStats:
     """Read every new complete line under `folder` into infobank_reports or infobank_quarantine, all in one
-    transaction; returns what was read, per file and in total."""
+    transaction; returns what was read, per file and in total. `progress` hears of each chunk loaded."""
     started = time.perf_counter()
     started_at = datetime.now(KST)
     if not folder.is_dir():
@@ -307,6 +312,11 @@ def ingest_infobank(warehouse: Warehouse, folder: Path, chunk_bytes: int = CHUNK
                 try:
                     if copies:
                         _load_chunk(warehouse, copies, stats.load_id)
+                        lines = sum(copy.expected_lines for copy in copies)
+                        progress(
+                            f"infobank: chunk of {lines:,} lines from {len(copies)} files loaded "
+                            f"({time.perf_counter() - started:.1f} s)"
+                        )
                 finally:
                     shutil.rmtree(scratch, ignore_errors=True)
             warehouse.register("infobank_read_files", _read_files_table(writer.results))

@@ -2,10 +2,15 @@
 
 import os
 import re
+import resource
+import socket
 import subprocess
 import sys
+import time
+from datetime import timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipelines.cli import main
@@ -188,3 +193,145 @@ def test_the_error_line_escapes_control_characters_and_masks_phone_numbers():
     line = one_line("code \x1b[31m-999\x1b[0m for 010-1234-5678 and 821012345678\nsecond line")
     assert line == "code \\x1b[31m-999\\x1b[0m for ************* and ************ second line"
     assert len(one_line("x" * 10_000)) == 300
+
+
+# One clear line per error class (the README's promise): configuration, authentication (above), unreachable
+# host or refused connection, vendor answer, warehouse locked by another run, disk full. Each ends the run
+# with exit 1 and one `error:` line naming the cause and what to do.
+
+
+def the_error_line(captured) -> str:
+    """The one `error:` line of a failed run (captured output, or a finished process), after checking that
+    nothing of Dagster's reached the terminal."""
+    out, err = (captured.stdout, captured.stderr) if hasattr(captured, "stdout") else captured
+    terminal = out + err
+    assert "Traceback" not in terminal and "Stack Trace" not in terminal and "Logging error" not in terminal
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    return line
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "line"),
+    [
+        (
+            "CAFE24_SMS_SECURE",
+            "",
+            "error: Cafe24 is partly configured: set CAFE24_SMS_SECURE too (or none of them)",
+        ),
+        ("CAFE24_LOOKBACK_DAYS", "x", "error: CAFE24_LOOKBACK_DAYS must be a whole number, got 'x'"),
+        ("CAFE24_FIRST_DAY", "2026-02-30", "error: CAFE24_FIRST_DAY must be a day written YYYY-MM-DD, got "),
+        ("SMS_SETTLE_HOURS", "0", "error: SMS_SETTLE_HOURS must be between 1 and 1440, got 0"),
+    ],
+)
+def test_a_configuration_error_is_one_line_naming_the_setting(
+    environment, simulator, capfd, setting, value, line
+):
+    configure_cafe24(environment, simulator)
+    environment.setenv(setting, value)
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 1
+    assert the_error_line(capfd.readouterr()).startswith(line)
+    assert simulator.requests == 0  # refused before any work
+
+
+def test_a_start_before_the_first_partition_is_refused_naming_the_setting(environment, capsys):
+    environment.setenv("CAFE24_FIRST_DAY", str(DAY))
+    assert main(["run", "--start", str(DAY - timedelta(days=1)), "--end", str(DAY)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: --start must be {DAY} or later: the partitions start at CAFE24_FIRST_DAY ({DAY}); "
+        "set it earlier to read days before\n"
+    )
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("url", "cause"),
+    [
+        ("http://127.0.0.1:{port}/sms_list.php", "last fault: connection refused by 127.0.0.1:{port}"),
+        (
+            "http://no-such-host.invalid/sms_list.php",
+            "last fault: the host name no-such-host.invalid could not",
+        ),
+    ],
+)
+def test_an_unreachable_host_or_a_refused_connection_says_so_and_what_to_check(
+    environment, capfd, url, cause
+):
+    port = _closed_port()
+    environment.setenv("CAFE24_SMS_LIST_URL", url.format(port=port))
+    environment.setenv("CAFE24_SMS_USER_ID", ACCOUNT)
+    environment.setenv("CAFE24_SMS_SECURE", SECRET)
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 1
+    line = the_error_line(capfd.readouterr())
+    assert line.startswith("error: Cafe24 ingestion: Cafe24 sms_list kept failing for window ")
+    assert cause.format(port=port) in line
+    assert (
+        "; check CAFE24_SMS_LIST_URL and that this machine reaches it (DNS, firewall, proxy) (traces: "
+        in line
+    )
+
+
+def test_a_vendor_failing_on_its_side_is_one_line_saying_to_run_again_later(environment, simulator, capfd):
+    configure_cafe24(environment, simulator)
+    simulator.inject("http500", times=100)
+    assert main(["run", "--start", str(DAY), "--end", str(DAY)]) == 1
+    line = the_error_line(capfd.readouterr())
+    assert line.startswith("error: Cafe24 ingestion: Cafe24 sms_list kept failing for window ")
+    assert "last fault: HTTP 500; Cafe24 fails on its side: run the same range again later" in line
+
+
+def _run_in_a_process(tmp_path, limit_file_size: int | None = None) -> subprocess.CompletedProcess:
+    """`python -m pipelines run` for DAY with one Infobank report stored, as a process of its own."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text("msgid=1&to=1000&to_country=82&rescnt=1&err_code=1000\n", encoding="utf-8")
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("CAFE24_", "SLACK_"))}
+    env.update(
+        SMS_WAREHOUSE=str(tmp_path / "w.duckdb"),
+        SMS_OUTPUT_DIR=str(tmp_path / "out"),
+        SMS_ANALYTICS_DIR=str(tmp_path / "analytics"),
+        INFOBANK_REPORTS_DIR=str(reports),
+    )
+
+    def limit() -> None:  # Python ignores SIGXFSZ: a write past the limit fails with EFBIG, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
+
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", "run", "--start", str(DAY), "--end", str(DAY)],
+        cwd=tmp_path,  # no .env of the project's
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit if limit_file_size else None,
+        timeout=120,
+    )
+
+
+def test_a_warehouse_locked_by_another_process_is_one_line_at_once(tmp_path):
+    holder = duckdb.connect(str(tmp_path / "w.duckdb"))  # another run, as DuckDB sees it: a writing process
+    try:
+        started = time.monotonic()
+        finished = _run_in_a_process(tmp_path)
+        seconds = time.monotonic() - started
+    finally:
+        holder.close()
+    assert finished.returncode == 1
+    line = the_error_line(finished)
+    assert line.startswith(f"error: the warehouse {tmp_path / 'w.duckdb'} is locked by another process (")
+    assert f", PID {os.getpid()}): " in line and line.endswith("(or close that session), then run again")
+    assert seconds < 60  # not Dagster's two minutes of retries before saying it
+
+
+def test_a_full_disk_is_one_line_naming_the_file_and_what_to_do(tmp_path):
+    finished = _run_in_a_process(tmp_path, limit_file_size=20_000)  # the warehouse outgrows it at once
+    assert finished.returncode == 1
+    line = the_error_line(finished)
+    assert (
+        line.startswith(f"error: Infobank ingestion: disk full: could not write {tmp_path / 'w.duckdb'}")
+        and "(File too large); free space on that disk (or point SMS_WAREHOUSE, SMS_OUTPUT_DIR or " in line
+    )
+    assert re.search(r"then run again \(traces: \S+\.log\)$", line)

@@ -136,3 +136,22 @@ def test_the_freshness_check_flags_reports_more_than_a_day_late(tmp_path):
             late = run_freshness_check(instance, resources)
     assert not late.passed
     assert late.severity == dg.AssetCheckSeverity.WARN
+
+
+def test_the_morning_run_reads_no_cafe24_day_before_the_first_partition():
+    cafe24 = {
+        "CAFE24_SMS_LIST_URL": "http://127.0.0.1:1/sms_list.php",
+        "CAFE24_SMS_USER_ID": ACCOUNT,
+        "CAFE24_SMS_SECURE": SECRET,
+        "CAFE24_LOOKBACK_DAYS": "3",
+    }
+    starting = load_settings({**cafe24, "CAFE24_FIRST_DAY": str(DAY - timedelta(days=1))})
+    assert morning_run_request(starting, DAY).tags == {
+        "dagster/asset_partition_range_start": str(DAY - timedelta(days=1)),
+        "dagster/asset_partition_range_end": str(DAY),
+    }
+    # Yesterday is before the first partition: no Cafe24 partition to run, and nothing else configured.
+    later = load_settings({**cafe24, "CAFE24_FIRST_DAY": str(DAY + timedelta(days=1))})
+    assert morning_run_request(later, DAY) == dg.SkipReason(
+        f"{DAY} is before CAFE24_FIRST_DAY ({DAY + timedelta(days=1)})"
+    )

@@ -1,10 +1,14 @@
 """Configuration from the environment."""
 
+from datetime import date, timedelta
+
 import pytest
 
+from assets import partitions
 from assets.resources import WarehouseResource
 from pipelines.definitions import build_definitions
-from pipelines.settings import ConfigError, load_settings
+from pipelines.kst import today_kst
+from pipelines.settings import SETTINGS_HELP, ConfigError, load_settings
 
 CAFE24 = {"CAFE24_SMS_LIST_URL": "http://127.0.0.1:1/sms_list.php", "CAFE24_SMS_USER_ID": "shop"}
 
@@ -53,3 +57,26 @@ def test_the_settle_window_is_one_setting_that_the_warehouse_resource_carries(mo
     monkeypatch.setenv("SMS_WAREHOUSE", str(tmp_path / "w.duckdb"))
     resources = build_definitions().resources
     assert resources["warehouse"].settle_hours == 48
+
+
+def test_the_first_partition_day_defaults_to_2025_and_is_validated():
+    assert load_settings({}).cafe24_first_day == date(2025, 1, 1)
+    assert load_settings({"CAFE24_FIRST_DAY": " 2026-06-01 "}).cafe24_first_day == date(2026, 6, 1)
+    for value, message in [
+        ("2026-13-01", "must be a day written YYYY-MM-DD, got '2026-13-01'"),
+        ("June 1st", "must be a day written YYYY-MM-DD"),
+        (str(today_kst() + timedelta(days=1)), "is in the future"),
+    ]:
+        with pytest.raises(ConfigError, match=f"^CAFE24_FIRST_DAY .*{message}"):
+            load_settings({"CAFE24_FIRST_DAY": value})
+    assert "CAFE24_FIRST_DAY" in SETTINGS_HELP
+
+
+def test_the_partitions_read_the_first_day_and_leave_a_bad_one_to_the_settings(monkeypatch):
+    monkeypatch.setenv("CAFE24_FIRST_DAY", "2026-06-01")
+    assert partitions._first_day() == "2026-06-01"
+    # Malformed: load_settings() refuses it with one line before any run; the import does not fail first.
+    monkeypatch.setenv("CAFE24_FIRST_DAY", "soon")
+    assert partitions._first_day() == "2025-01-01"
+    with pytest.raises(ConfigError, match="CAFE24_FIRST_DAY"):
+        build_definitions()
