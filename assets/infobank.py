@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.catalog import OWNERS, table_definition, table_metadata
+from assets.checks import CheckScope
 from assets.resources import InfobankResource, WarehouseResource
 from pipelines.infobank.ingest import ingest_infobank
 
@@ -34,12 +35,12 @@ def infobank_reports(
 
 
 @dg.asset_check(asset=infobank_reports, blocking=True)
-def infobank_lines_balance(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+def infobank_lines_balance(config: CheckScope, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """For every file load: lines read = accepted + retries + quarantined + blank; and no stored line is
-    held twice."""
+    held twice, in the files the latest load read (every file with `whole: true`)."""
     with warehouse.open() as wh:
         unbalanced = wh.rows("checks/infobank_unbalanced_files")
-        twice = wh.rows("checks/infobank_lines_stored_twice")
+        twice = wh.rows("checks/infobank_lines_stored_twice", whole=config.whole)
     return dg.AssetCheckResult(
         passed=not unbalanced and not twice,
         metadata={"unbalanced_file_loads": len(unbalanced), "lines_stored_twice": len(twice)},

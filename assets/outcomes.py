@@ -48,9 +48,12 @@ def delivery_outcomes(
 
 
 @dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
-def delivery_outcomes_keys_unique(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """No message_key is held by two rows (delivery_outcomes has no key constraint of its own)."""
-    return findings_check(warehouse, "outcomes_duplicate_keys", "every message_key is unique")
+def delivery_outcomes_keys_unique(config: CheckScope, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """No message_key is held by two rows (delivery_outcomes has no key constraint of its own): the keys the
+    latest build wrote, or every key with `whole: true`."""
+    return findings_check(
+        warehouse, "outcomes_duplicate_keys", "every message_key is unique", whole=config.whole
+    )
 
 
 @dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)

@@ -164,8 +164,13 @@ def evaluate(
     return check(**arguments)
 
 
-# The checks that look at what the latest outcome build wrote, unless asked to look at everything.
-SCOPED_CHECKS = (delivery_outcomes_no_final_went_back, delivery_outcomes_reconcile_with_ingestion)
+# The checks that look at what the latest build or load wrote, unless asked to look at everything.
+SCOPED_CHECKS = (
+    delivery_outcomes_no_final_went_back,
+    delivery_outcomes_reconcile_with_ingestion,
+    delivery_outcomes_keys_unique,
+    infobank_lines_balance,
+)
 
 
 def fails(
@@ -557,3 +562,18 @@ def test_a_daily_check_looks_at_what_the_latest_build_wrote_and_an_audit_at_ever
     assert not audit.passed and "c24-nowhere-0" in (audit.description or "")
     execute(copy, f"INSERT INTO outcome_check_scope VALUES ('{key}')")  # the latest build wrote it
     assert not evaluate(delivery_outcomes_reconcile_with_ingestion, copy, clean.reports, whole=False).passed
+
+
+def test_duplicates_are_looked_for_among_what_the_latest_build_or_load_wrote_and_everywhere_by_an_audit(
+    clean, copy
+):
+    """A daily run's cost must not grow with the history: the key and line duplicate checks look at the keys
+    the latest outcome build wrote and the files the latest load read; `whole: true` looks everywhere."""
+    execute(copy, "INSERT INTO delivery_outcomes SELECT * FROM delivery_outcomes WHERE message_key = 'ib-11'")
+    execute(copy, "INSERT INTO infobank_reports SELECT * FROM infobank_reports WHERE msgid = '12'")
+    execute(copy, "DELETE FROM outcome_check_scope WHERE message_key = 'ib-11'")  # written by an older build
+    execute(copy, "DELETE FROM infobank_file_loads")  # no file read by the latest load
+    for check in (delivery_outcomes_keys_unique, infobank_lines_balance):
+        daily = evaluate(check, copy, clean.reports, whole=False)
+        assert daily.passed, daily.description
+        assert not evaluate(check, copy, clean.reports, whole=True).passed
