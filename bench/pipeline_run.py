@@ -132,8 +132,13 @@ def naive_infobank_loop(folder: str, results: Queue) -> None:
     results.put({"wall": time.perf_counter() - started, "lines": len(frame), "peak": peak_mib()})
 
 
+# SMS_WAREHOUSE_MEMORY_LIMIT for every run of the benchmark (--memory-limit); empty: the pipeline's default.
+MEMORY_LIMIT: dict[str, str] = {}
+
+
 def environment(folder: Path, **settings: str) -> dict[str, str]:
     return {
+        **MEMORY_LIMIT,
         "SMS_WAREHOUSE": str(folder / "warehouse.duckdb"),
         "SMS_OUTPUT_DIR": str(folder / "out"),
         "SMS_ANALYTICS_DIR": str(folder / "analytics"),
@@ -181,7 +186,12 @@ def main() -> int:
         help="parts left out; `naive` skips the parse_qsl + pandas loop (its memory grows with the store: "
         "leave it out for the history trend at millions of messages)",
     )
+    parser.add_argument(
+        "--memory-limit", help="SMS_WAREHOUSE_MEMORY_LIMIT for the runs (default: the pipeline's)"
+    )
     args = parser.parse_args()
+    if args.memory_limit:
+        MEMORY_LIMIT["SMS_WAREHOUSE_MEMORY_LIMIT"] = args.memory_limit
     verdicts: list[tuple[str, bool]] = []
     with tempfile.TemporaryDirectory(prefix="bench-run-") as scratch:
         root = Path(scratch)
