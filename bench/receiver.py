@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import peak_mib  # noqa: E402
-from pipelines.simulator.pusher import InfobankPusher, PushSummary, Report  # noqa: E402
+from pipelines.simulator.pusher import InfobankPusher, PushSummary, Report, start_receiver_process  # noqa: E402
 
 TARGET_RATE = 2000
 TARGET_P99_MS = 100
@@ -58,18 +58,8 @@ def receiver_cpu_seconds(pid: int) -> float:
 def measure(connections: int, reports: int, folder: Path) -> tuple[PushSummary, float, float, int, float]:
     """One level: returns what the push did, the receiver's peak MiB, the generator's, the syncs made and
     the receiver's CPU seconds during the measured push."""
-    env = dict(os.environ, INFOBANK_REPORTS_DIR=str(folder), INFOBANK_RECEIVER_HOST="127.0.0.1",
-               INFOBANK_RECEIVER_PORT="0", INFOBANK_RECEIVER_ALLOW="127.0.0.1")  # fmt: skip
-    receiver = subprocess.Popen(
-        [sys.executable, "-m", "pipelines", "receive"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    receiver, url = start_receiver_process(folder, stderr=subprocess.PIPE)
     try:
-        url = receiver.stdout.readline().strip().removeprefix("listening on ")
         with InfobankPusher(url, connections=connections, timeout=10) as pusher:
             pusher.push(synthetic_reports(WARM_UP, 10**9))
             cpu = receiver_cpu_seconds(receiver.pid)

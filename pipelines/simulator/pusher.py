@@ -15,10 +15,13 @@ that reads the header.
 """
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -251,6 +254,39 @@ def reports_in_store(folder: Path) -> list[Report]:
         reports += [report for line in text.splitlines() if (report := _report_of(line, stored))]
     reports.sort(key=lambda report: report.received_at or datetime.min.replace(tzinfo=KST))
     return reports
+
+
+def start_receiver_process(
+    reports_dir: Path,
+    port: int = 0,
+    *,
+    stderr: int = subprocess.DEVNULL,
+    preexec_fn: Callable[[], None] | None = None,
+) -> tuple[subprocess.Popen, str]:
+    """`python -m pipelines receive` in a process of its own, on loopback, writing to `reports_dir`, as an
+    operator runs it; returns the process and the URL its listening line gives (port 0: a free port)."""
+    environment = dict(
+        os.environ,
+        INFOBANK_REPORTS_DIR=str(reports_dir),
+        INFOBANK_RECEIVER_HOST="127.0.0.1",
+        INFOBANK_RECEIVER_PORT=str(port),
+        INFOBANK_RECEIVER_ALLOW="127.0.0.1",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines", "receive"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        preexec_fn=preexec_fn,
+    )
+    line = process.stdout.readline().strip()
+    if not line.startswith("listening on http://127.0.0.1:"):
+        process.kill()
+        process.wait()
+        raise RuntimeError(f"the receiver did not start: {line!r}")
+    return process, line.removeprefix("listening on ")
 
 
 def replayed_time(request: Request) -> datetime:

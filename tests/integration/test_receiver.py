@@ -2,11 +2,8 @@
 the ingestion reads its files with every report counted once."""
 
 import asyncio
-import os
 import resource
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -32,9 +29,13 @@ from pipelines.receiver.settings import (
 )
 from pipelines.settings import ConfigError
 from pipelines.simulator import write_infobank_store
-from pipelines.simulator.pusher import InfobankPusher, Report, push_store_through_receiver
+from pipelines.simulator.pusher import (
+    InfobankPusher,
+    Report,
+    push_store_through_receiver,
+    start_receiver_process,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = "msgid=00000123&to=1093446280&to_country=82&ref=AA123456789&network=45008&rescnt=1&err_code=1000"
 EXAMPLE_ANSWER = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -287,19 +288,8 @@ def _limit_file_size() -> None:
 
 def test_a_full_disk_answers_503_and_every_acknowledged_report_is_stored(tmp_path, warehouse):
     reports_dir = tmp_path / "reports"
-    env = dict(os.environ, INFOBANK_REPORTS_DIR=str(reports_dir), INFOBANK_RECEIVER_HOST="127.0.0.1",
-               INFOBANK_RECEIVER_PORT="0", INFOBANK_RECEIVER_ALLOW="127.0.0.1")  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines", "receive"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        preexec_fn=_limit_file_size,
-    )
+    process, url = start_receiver_process(reports_dir, preexec_fn=_limit_file_size)
     try:
-        url = process.stdout.readline().strip().removeprefix("listening on ")
         with InfobankPusher(url, connections=8, retry_delay=0.01) as pusher:
             pushed = pusher.push([Report(report(n)) for n in range(300)])  # ~30 KB of lines: 12 KB fit
     finally:

@@ -1,37 +1,16 @@
 """A receiver killed with SIGKILL in the middle of a push loses no report it acknowledged, and after a restart
 and the rest of the push the ingestion counts every message exactly once."""
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 from pipelines.infobank.ingest import ingest_infobank
-from pipelines.simulator.pusher import InfobankPusher, PushSummary, Report
+from pipelines.simulator.pusher import InfobankPusher, PushSummary, Report, start_receiver_process
 
-ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 2500
 RESENT_EVERY = 5  # every fifth report comes twice, as Infobank resends
-
-
-def start_receiver(reports_dir: Path, port: int = 0) -> tuple[subprocess.Popen, str]:
-    """`python -m pipelines receive` on loopback; returns the process and the URL of its listening line."""
-    env = dict(os.environ, INFOBANK_REPORTS_DIR=str(reports_dir), INFOBANK_RECEIVER_HOST="127.0.0.1",
-               INFOBANK_RECEIVER_PORT=str(port), INFOBANK_RECEIVER_ALLOW="127.0.0.1")  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines", "receive"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    line = process.stdout.readline().strip()
-    assert line.startswith("listening on http://127.0.0.1:"), line
-    return process, line.removeprefix("listening on ")
 
 
 def msgids_stored(reports_dir: Path) -> list[str]:
@@ -45,7 +24,7 @@ def test_a_receiver_killed_mid_push_loses_nothing_it_acknowledged(tmp_path, ware
     for n in range(MESSAGES):
         query = f"msgid={n:08d}&to=10{n:08d}&to_country=82&network=45008&rescnt=1&err_code=1000"
         reports += [Report(query)] * (2 if n % RESENT_EVERY == 0 else 1)
-    process, url = start_receiver(reports_dir)
+    process, url = start_receiver_process(reports_dir)
     port = int(url.split(":")[2].split("/")[0])
     results: list[PushSummary] = []
     # Resends 0.05, 0.1 and 0.2 s apart: the restart below takes longer, so some reports are given up.
@@ -57,7 +36,7 @@ def test_a_receiver_killed_mid_push_loses_nothing_it_acknowledged(tmp_path, ware
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         killed_after = pusher.acknowledged_so_far
-        process, _ = start_receiver(reports_dir, port)  # the same port: Infobank knows one address
+        process, _ = start_receiver_process(reports_dir, port)  # the same port: Infobank knows one address
         pushing.join(timeout=60)
         (first,) = results
         stored = msgids_stored(reports_dir)
@@ -87,7 +66,7 @@ def test_sigterm_answers_every_request_in_flight_then_exits_cleanly(tmp_path):
     reports = [
         Report(f"msgid={n:08d}&to=10{n:08d}&to_country=82&rescnt=1&err_code=1000") for n in range(1500)
     ]
-    process, url = start_receiver(reports_dir)
+    process, url = start_receiver_process(reports_dir)
     results: list[PushSummary] = []
     with InfobankPusher(url, connections=32, retry_delay=0.01, timeout=5) as pusher:
         pushing = threading.Thread(target=lambda: results.append(pusher.push(reports)))
