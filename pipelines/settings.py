@@ -71,7 +71,8 @@ class Settings:
     slack_webhook_url: str | None = field(default=None, repr=False)  # a secret: the URL is the credential
 
 
-def _int_setting(env: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+def int_setting(env: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    """The whole number `name` in `env`, from `low` to `high`; `default` when it is not set."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -120,9 +121,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         output_dir=Path(env.get("SMS_OUTPUT_DIR", "").strip() or DEFAULT_OUTPUT_DIR),
         analytics_dir=Path(env.get("SMS_ANALYTICS_DIR", "").strip() or DEFAULT_ANALYTICS_DIR),
         cafe24=_cafe24_account(env),
-        cafe24_lookback_days=_int_setting(env, "CAFE24_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS, 0, 60),
+        cafe24_lookback_days=int_setting(env, "CAFE24_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS, 0, 60),
         infobank_reports_dir=Path(reports_dir) if reports_dir else None,
-        settle_hours=_int_setting(env, "SMS_SETTLE_HOURS", DEFAULT_SETTLE_HOURS, 1, 24 * 60),
+        settle_hours=int_setting(env, "SMS_SETTLE_HOURS", DEFAULT_SETTLE_HOURS, 1, 24 * 60),
         cafe24_first_day=cafe24_first_day(env),
         slack_webhook_url=env.get("SLACK_WEBHOOK_URL", "").strip() or None,
     )

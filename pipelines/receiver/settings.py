@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.settings import ConfigError
+from pipelines.settings import ConfigError, int_setting
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -68,18 +68,6 @@ def parse_networks(name: str, text: str) -> tuple[IPNetwork, ...]:
     return tuple(networks)
 
 
-def _port(raw: str) -> int:
-    if not raw:
-        return DEFAULT_PORT
-    try:
-        port = int(raw)
-    except ValueError:
-        raise ConfigError(f"INFOBANK_RECEIVER_PORT must be a whole number, got {raw!r}") from None
-    if not 0 <= port <= 65535:
-        raise ConfigError(f"INFOBANK_RECEIVER_PORT must be between 0 and 65535, got {port}")
-    return port
-
-
 def _path(raw: str) -> str:
     path = raw or DEFAULT_PATH
     if not path.startswith("/") or any(c in path for c in "?# \t") or "//" in path:
@@ -107,7 +95,7 @@ def load_receiver_settings(env: dict[str, str] | None = None) -> ReceiverSetting
     return ReceiverSettings(
         reports_dir=Path(reports_dir),
         host=env.get("INFOBANK_RECEIVER_HOST", "").strip() or DEFAULT_HOST,
-        port=_port(env.get("INFOBANK_RECEIVER_PORT", "").strip()),
+        port=int_setting(env, "INFOBANK_RECEIVER_PORT", DEFAULT_PORT, 0, 65535),
         path=_path(env.get("INFOBANK_RECEIVER_PATH", "").strip()),
         allow=allow,
         trusted_proxies=parse_networks(
