@@ -182,3 +182,8 @@ COMMENT ON COLUMN infobank_file_problems.problem IS 'What is wrong, in words.';
 
 -- An Infobank message's key in delivery_outcomes: its msgid, prefixed so it can never meet a Cafe24 key.
 CREATE OR REPLACE MACRO infobank_message_key(msgid) AS 'ib-' || msgid;
+
+-- Its inverse: the msgid of an Infobank message key, NULL for any other key. Filtering reports by msgid
+-- keeps the scan of infobank_reports a plain column comparison, not a key built for every stored report.
+CREATE OR REPLACE MACRO infobank_msgid_of(message_key) AS
+    CASE WHEN starts_with(message_key, 'ib-') THEN substr(message_key, 4) END;
