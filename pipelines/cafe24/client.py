@@ -1,4 +1,8 @@
-"""The sms_list client: one page with retries, one window read consistently with bounded concurrency."""
+"""The sms_list client: one page with retries, one window read consistently with bounded concurrency.
+
+One mechanism bounds the concurrency: a pool of `concurrency` threads, each fetching one whole page at a
+time (its request, its parse and its retries). A window's reader only submits pages to that pool and
+collects them; however many windows are read at once, at most `concurrency` requests are in flight."""
 
 import hashlib
 import math
@@ -25,8 +29,6 @@ from pipelines.cafe24.errors import (
 from pipelines.cafe24.windows import SmsType, Window
 from pipelines.kst import KST, today_kst
 
-# What a page's request received: the body and when, or the transient fault it met.
-Received = tuple[bytes, datetime] | Cafe24TransientError
 # Pages of a window requested beyond the first one not yet known to be full, per pool thread. Bounds the
 # requests and memory a totalCnt claiming far more rows than the window holds can cost; two per thread
 # keep the pool busy while one slow page holds the window's reader back.
@@ -106,22 +108,14 @@ class SmsListClient:
         self.close()
 
     def fetch_page(self, window: Window, sms_type: SmsType, start_no: int) -> FetchedPage:
-        """One page, retrying transient faults with exponential backoff and jitter."""
-        return self._fetch_page(window, sms_type, start_no, first_attempt=None)
-
-    def _fetch_page(
-        self, window: Window, sms_type: SmsType, start_no: int, first_attempt: Received | None
-    ) -> FetchedPage:
-        """One page. `first_attempt`, when given, is what its first request already received (a body, or
-        the transient fault it met), so that request counts as the first of the page's attempts."""
+        """One page, in the calling thread, retrying transient faults (of the connection, or signalled in the
+        answer's body) with exponential backoff and jitter."""
         fields = self._page_fields(window, sms_type, start_no)
         last_fault: Cafe24TransientError | None = None
         for attempt in range(1, self.config.max_attempts + 1):
             try:
-                received = first_attempt if attempt == 1 and first_attempt else self._request(fields)
-                if isinstance(received, Cafe24TransientError):
-                    raise received
-                body, fetched_at = received
+                body = self._post(fields)
+                fetched_at = datetime.now(KST)
                 return FetchedPage(
                     start_no, {"user_id": self.config.user_id, **fields}, body, fetched_at, parse_answer(body)
                 )
@@ -134,13 +128,9 @@ class SmsListClient:
             f"after {self.config.max_attempts} attempts; last fault: {last_fault}"
         )
 
-    def _request(self, fields: dict[str, str]) -> tuple[bytes, datetime]:
-        """One request made by one of the pool's threads, so that however many windows are read at once,
-        at most `concurrency` requests are ever in flight. Never called from the pool's own threads."""
-        return self._pool.submit(self._post_now, fields).result()
-
-    def _post_now(self, fields: dict[str, str]) -> tuple[bytes, datetime]:
-        return self._post(fields), datetime.now(KST)
+    def _submit_page(self, window: Window, sms_type: SmsType, start_no: int) -> "Future[FetchedPage]":
+        """A page fetched by the pool: the one way the client's readers request anything."""
+        return self._pool.submit(self.fetch_page, window, sms_type, start_no)
 
     def _page_fields(self, window: Window, sms_type: SmsType, start_no: int) -> dict[str, str]:
         return {
@@ -153,13 +143,6 @@ class SmsListClient:
             "receivePhone": "",
             "sendPhone": "",
         }
-
-    def _receive(self, window: Window, sms_type: SmsType, start_no: int) -> Received:
-        """A page's first request, unparsed: its body, or the transient fault it met. Runs in the pool."""
-        try:
-            return self._post_now(self._page_fields(window, sms_type, start_no))
-        except Cafe24TransientError as fault:
-            return fault
 
     def _post(self, fields: dict[str, str]) -> bytes:
         form = {"user_id": self.config.user_id, "secure": self.config.secure, **fields}
@@ -221,9 +204,7 @@ class SmsListClient:
     def _read_window_once(self, window: Window, sms_type: SmsType) -> tuple[list[FetchedPage], bool]:
         """One pass over a window's pages. The flag says whether the pages are known to agree."""
         size = self.config.page_size
-        # Like every request, through the pool: a window read alongside another one queues its first request
-        # behind the other's pages, so the pool stays full between windows.
-        first = self.fetch_page(window, sms_type, 0)
+        first = self._submit_page(window, sms_type, 0).result()
         if len(first.page.records) < size:
             return [first], True
         total = first.page.total_count
@@ -237,37 +218,30 @@ class SmsListClient:
     def _read_sequentially(self, window: Window, sms_type: SmsType, first: FetchedPage) -> list[FetchedPage]:
         pages = [first]
         while len(pages[-1].page.records) == self.config.page_size:
-            pages.append(self.fetch_page(window, sms_type, len(pages) * self.config.page_size))
+            pages.append(self._submit_page(window, sms_type, len(pages) * self.config.page_size).result())
         return pages
 
     def _read_concurrently(self, window: Window, sms_type: SmsType, total: int) -> list[FetchedPage]:
         """The pages after the first, up to what `total` claims, requested a few at a time ahead of the
         first page not yet known to be full, and no further once a page comes back short: a totalCnt that
         claims a billion rows costs a few requests, not one per claimed page. Which pages are requested
-        depends only on the answers, not on the order they arrive in.
-
-        The pool's threads only fetch; bodies are parsed here as they arrive. Parsing in the fetching
-        threads made them take turns for the GIL between answers, and fewer requests were in flight."""
+        depends only on the answers, not on the order they arrive in."""
         size = self.config.page_size
         claimed = _page_count(total, size)
         ahead = self.config.concurrency * PAGES_AHEAD_PER_THREAD
         pages: dict[int, FetchedPage] = {}
-        pending: dict[Future[Received], int] = {}
+        pending: dict[Future[FetchedPage], int] = {}
         requested = frontier = 1  # next page to request; first page not yet known to be full
         try:
             while True:
                 for index in range(requested, min(claimed, frontier + ahead)):
-                    pending[self._pool.submit(self._receive, window, sms_type, index * size)] = index
+                    pending[self._submit_page(window, sms_type, index * size)] = index
                     requested = index + 1
                 if not pending:
                     break
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=pending.__getitem__):
-                    index = pending.pop(future)
-                    # A fault of the first request is retried here, with the page's remaining attempts.
-                    pages[index] = self._fetch_page(
-                        window, sms_type, index * size, first_attempt=future.result()
-                    )
+                for future in sorted(done, key=pending.__getitem__):  # the lowest page's fault is raised
+                    pages[pending.pop(future)] = future.result()
                 while frontier in pages and len(pages[frontier].page.records) == size:
                     frontier += 1
         except BaseException:

@@ -1,12 +1,11 @@
 """Cafe24 ingestion: read each window of a date range and commit its rows, one transaction per window."""
 
 import json
-import sys
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -33,15 +32,6 @@ CAFE24_WRITES = (
     "cafe24_raw_pages",
     "cafe24_fetches",
 )
-# Window reads in progress at once. Two keep the client's pool busy across a window boundary: the next
-# window's first request is queued while the current window's last pages are still being fetched.
-READS_AT_ONCE = 2
-# Reads handed out ahead of the writer: one more than run at once, so that a read finishing while a window
-# is being written starts the next one instead of waiting for the writer. At most this many windows wait in
-# memory, besides the one being written.
-READS_QUEUED = READS_AT_ONCE + 1
-# How long a thread may hold the GIL while others wait for it during an ingestion (CPython's default: 5 ms).
-THREAD_SWITCH_SECONDS = 0.001
 COUNTED = (
     "rows_read",
     "rows_new",
@@ -152,36 +142,23 @@ def write_window(warehouse: Warehouse, account: str, listing: WindowListing) -> 
         warehouse.unregister("cafe24_listed_pages")
 
 
-@contextmanager
-def prompt_thread_switches(seconds: float = THREAD_SWITCH_SECONDS) -> Iterator[None]:
-    """A shorter GIL switch interval while inside, restored on leaving.
-
-    While a window's reader parses a page (pure Python, about 2.5 ms a page), the pool threads whose answers
-    have arrived wait for the GIL, by default up to 5 ms. On the benchmark at 50 ms of latency, the median
-    request took 55.5 ms with 5 ms and 53.6 ms with 1 ms."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, seconds))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
-
-
 def read_ahead(
     client: SmsListClient, reads: list[tuple[Window, SmsType]]
 ) -> Generator[WindowListing, None, None]:
-    """Each read's listing, in order, with the next reads fetched meanwhile (READS_AT_ONCE at a time)."""
-    with ThreadPoolExecutor(max_workers=READS_AT_ONCE, thread_name_prefix="prefetch") as prefetch:
-        upcoming = [prefetch.submit(client.fetch_window, *read) for read in reads[:READS_QUEUED]]
+    """Each read's listing, in order, with the next one read in the background while the caller writes
+    this one: at most one window is read ahead, and its pages go through the client's one pool."""
+    if not reads:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read_ahead") as reader:
+        upcoming = reader.submit(client.fetch_window, *reads[0])
         try:
-            for position in range(len(reads)):
-                listing = upcoming.pop(0).result()
-                if position + READS_QUEUED < len(reads):
-                    upcoming.append(prefetch.submit(client.fetch_window, *reads[position + READS_QUEUED]))
+            for following in [*reads[1:], None]:
+                listing = upcoming.result()
+                if following is not None:
+                    upcoming = reader.submit(client.fetch_window, *following)
                 yield listing
         finally:
-            for queued in upcoming:
-                queued.cancel()  # once the caller stops (a failure), reads not started yet never start
+            upcoming.cancel()  # once the caller stops (a failure), a read not started yet never starts
 
 
 def ingest_cafe24(
@@ -195,7 +172,7 @@ def ingest_cafe24(
     progress: Callable[[str], None] = lambda _: None,
 ) -> IngestStats:
     """Read first_day..last_day (plus `lookback_days` before it) window by window, SMS and LMS, into the
-    warehouse. The next windows are fetched while the current one is written."""
+    warehouse. The next window is fetched while the current one is written."""
     started = time.perf_counter()
     read_from = first_day - timedelta(days=lookback_days)
     stats = IngestStats(first_day=read_from, last_day=last_day)
@@ -206,7 +183,7 @@ def ingest_cafe24(
     ]
     requests_before = client.requests
     listings = read_ahead(client, reads)
-    with prompt_thread_switches(), closing(listings):
+    with closing(listings):
         for listing in listings:
             fetch = write_window(warehouse, client.config.user_id, listing)
             stats.add_window(fetch)

@@ -267,8 +267,8 @@ def test_killing_the_run_at_any_moment_then_rerunning_equals_an_uninterrupted_ru
 
 
 def test_windows_read_side_by_side_stay_within_the_clients_concurrency(simulator, warehouse):
-    """Two windows are read at once (the next one's first page queues behind the current one's pages),
-    through the one pool: never more requests at a time than the configured concurrency."""
+    """The next window is read while the current one is written, its pages through the same pool as every
+    other page: never more requests at a time than the configured concurrency."""
     days, sms_per_day, lms_per_day = 8, 300, 40
     for offset in range(days):
         day = DAY + timedelta(days=offset)
@@ -285,8 +285,8 @@ def test_windows_read_side_by_side_stay_within_the_clients_concurrency(simulator
 
 
 def test_pages_read_one_by_one_and_retries_also_go_through_the_pool(simulator, warehouse):
-    """Without totalCnt a window is paged one request at a time, and a fault is retried by the window's
-    reader: those requests go through the pool too, so two windows read at once still respect it."""
+    """Without totalCnt a window is paged one request at a time, and a fault is retried by the pool thread
+    fetching the page: no request, first or retry, is made outside the pool."""
     simulator.total_count = "absent"
     for offset in range(2):
         day = DAY + timedelta(days=offset)
