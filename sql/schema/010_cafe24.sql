@@ -132,10 +132,6 @@ COMMENT ON COLUMN cafe24_quarantine.fetch_id IS 'The window read that listed the
 COMMENT ON COLUMN cafe24_quarantine.record IS 'The record''s fields as received.';
 COMMENT ON COLUMN cafe24_quarantine.reason IS 'Why it could not be stored.';
 
--- Whether a Cafe24 send status is final: 3 (delivered) and 9 (failed) never change again; 1 and 2 (waiting,
--- sending) may. The ingestion stores it with each message and never replaces a final status.
-CREATE OR REPLACE MACRO cafe24_is_final(send_status) AS send_status IN (3, 9);
-
 -- What must agree for a listed record and a stored message of the same identity to pair in one pass of the
 -- matching (sql/intermediate/int_cafe24_pass_matches.sql).
 CREATE OR REPLACE MACRO cafe24_match_class(pass_number, status, refund) AS

@@ -39,6 +39,14 @@ COMMENT ON COLUMN status_codes.description_ko IS 'The vendor''s description, as 
 COMMENT ON COLUMN status_codes.description_en IS 'English description.';
 COMMENT ON COLUMN status_codes.confirmed IS 'True when the mapping follows from the vendor document''s own words; false where it is a judgement.';
 
+-- Whether a Cafe24 send status is final, as the code dictionary says (3 delivered and 9 failed never change
+-- again; 1 and 2, waiting and sending, may). The ingestion stores it with each message and never replaces a
+-- final status. Defined here, after status_codes, because it reads it.
+CREATE OR REPLACE MACRO cafe24_is_final(send_status) AS send_status IN (
+    SELECT CAST(code AS INTEGER) FROM status_codes
+    WHERE vendor = 'cafe24' AND code_kind = 'send_status' AND is_final
+);
+
 CREATE OR REPLACE TABLE price_book AS
 SELECT
     vendor,
