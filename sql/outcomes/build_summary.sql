@@ -1,10 +1,28 @@
--- What the outcome build did, per vendor: messages held, unknowns among them, messages it recomputed.
+-- What the outcome build did, per vendor: messages held, unknowns among them, messages it recomputed (the
+-- rows it wrote, marts/delivery_outcomes_rebuilt: counting them in delivery_outcomes would read every key).
+WITH held AS (
+    SELECT
+        vendor,
+        count(*) AS messages,
+        count(*) FILTER (WHERE status = 'unknown') AS unknown
+    FROM delivery_outcomes
+    GROUP BY vendor
+),
+
+rebuilt AS (
+    SELECT
+        vendor,
+        count(*) AS messages
+    FROM delivery_outcomes_rebuilt
+    GROUP BY vendor
+)
+
 SELECT
-    outcomes.vendor,
-    count(*) AS messages,
-    count(*) FILTER (WHERE outcomes.status = 'unknown') AS unknown,
-    count(*) FILTER (WHERE outcomes.message_key IN (SELECT message_key FROM outcome_keys)) AS rebuilt,
+    held.vendor,
+    held.messages,
+    held.unknown,
+    coalesce(rebuilt.messages, 0) AS rebuilt,
     (SELECT full_rebuild FROM outcome_build_plan) AS full_rebuild
-FROM delivery_outcomes AS outcomes
-GROUP BY outcomes.vendor
-ORDER BY outcomes.vendor
+FROM held
+LEFT JOIN rebuilt ON held.vendor = rebuilt.vendor
+ORDER BY held.vendor

@@ -77,6 +77,9 @@ COMMENT ON COLUMN outcome_builds.settle_hours IS 'The settle window in force.';
 COMMENT ON COLUMN outcome_builds.dictionary_digest IS 'MD5 of status_codes: a changed dictionary rebuilds everything.';
 COMMENT ON COLUMN outcome_builds.full_rebuild IS 'True when every message was rebuilt (first build, new dictionary or settle window).';
 COMMENT ON COLUMN outcome_builds.messages_rebuilt IS 'Messages recomputed by the build.';
+-- Warehouses made before builds recorded when they ran by the wall clock: the column, once.
+ALTER TABLE outcome_builds ADD COLUMN IF NOT EXISTS recorded_at TIMESTAMPTZ;
+COMMENT ON COLUMN outcome_builds.recorded_at IS 'When the build was committed, by the wall clock (built_at is the moment it judged messages as of, which a caller may set): orders the builds as they ran. NULL for builds recorded before the column existed.';
 
 CREATE TABLE IF NOT EXISTS outcome_changed_days (
     built_at TIMESTAMPTZ NOT NULL,

@@ -325,7 +325,7 @@ RECORD_CHANGED_DAYS = (
 RECORD_OUTCOME_BUILD = """
 INSERT INTO outcome_builds
 SELECT CAST($now AS TIMESTAMPTZ), max_by(cafe24_through, built_at), max_by(infobank_through, built_at), 72,
-       coalesce(max_by(dictionary_digest, built_at), 'synthetic'), false, 0
+       coalesce(max_by(dictionary_digest, built_at), 'synthetic'), false, 0, get_current_timestamp()
 FROM outcome_builds
 """
 

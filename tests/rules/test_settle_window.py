@@ -136,3 +136,30 @@ def test_the_page_says_the_window_is_open_exactly_when_the_report_tables_do(
     assert query(warehouse, REFUNDS)[0][3] == int(settled)
     page = render_daily_report(warehouse, DAY, moment, SETTLE_HOURS)
     assert ("until then a failure without a refund is not counted as missing" in page) is not settled
+
+
+def test_a_message_in_flight_settles_however_many_builds_ran_while_it_waited(simulator, client, warehouse):
+    """Each build looks for overdue messages only on the days whose window may have closed since the build
+    before it: one in flight across many builds is still found when its window closes."""
+    simulator.load(ACCOUNT, [sms(status=1)])
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    for hours_before in (60, 40, 20, 1):
+        build_delivery_outcomes(warehouse, SETTLES_AT - hours_before * HOUR, SETTLE_HOURS)
+        assert query(warehouse, STATUS) == [("pending", False, "accepted")]
+    build_delivery_outcomes(warehouse, AFTER_SETTLING, SETTLE_HOURS)
+    assert query(warehouse, STATUS) == [("unknown", True, "no_final_report")]
+
+
+def test_a_build_judged_as_of_an_earlier_moment_does_not_hide_a_message_from_the_next(
+    simulator, client, warehouse
+):
+    """A build may be run as of any moment (`now`): after one as of a month later, one as of before the
+    window closed leaves a message pending, and the next build, as of after the window closed, still turns
+    it unknown: neither the overdue horizon nor the changed messages skip it."""
+    build_delivery_outcomes(warehouse, AFTER_SETTLING + 30 * 24 * HOUR, SETTLE_HOURS)
+    simulator.load(ACCOUNT, [sms(status=1)])
+    ingest_cafe24(client, warehouse, DAY, DAY, lookback_days=0)
+    build_delivery_outcomes(warehouse, BEFORE_SETTLING, SETTLE_HOURS)
+    assert query(warehouse, STATUS) == [("pending", False, "accepted")]
+    build_delivery_outcomes(warehouse, AFTER_SETTLING, SETTLE_HOURS)
+    assert query(warehouse, STATUS) == [("unknown", True, "no_final_report")]

@@ -1,0 +1,5 @@
+-- Benchmark history (bench/large_warehouse.py): the report_delivery_daily rows of the copied days.
+INSERT INTO report_delivery_daily
+SELECT * EXCLUDE (k) REPLACE (activity_date - CAST(k * $shift_days AS INTEGER) AS activity_date)
+FROM report_delivery_daily
+CROSS JOIN range(1, $copies + 1) AS copies (k);
