@@ -57,10 +57,16 @@ def delivery_outcomes_keys_unique(config: CheckScope, warehouse: WarehouseResour
 
 
 @dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
-def delivery_outcomes_statuses_canonical(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """Every row has a status from the canonical set and a vendor that is cafe24 or infobank."""
+def delivery_outcomes_statuses_canonical(
+    config: CheckScope, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    """Every row has a status from the canonical set and a vendor that is cafe24 or infobank: the rows the
+    latest build wrote, or every row with `whole: true`."""
     return findings_check(
-        warehouse, "outcomes_statuses_not_canonical", "every status and vendor is canonical"
+        warehouse,
+        "outcomes_statuses_not_canonical",
+        "every status and vendor is canonical",
+        whole=config.whole,
     )
 
 
@@ -92,10 +98,12 @@ def delivery_outcomes_reconcile_with_ingestion(
 
 
 @dg.asset_check(asset=delivery_outcomes, automation_condition=WITH_ITS_ASSET)
-def delivery_outcomes_codes_mapped(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """Every vendor code is in the status_codes dictionary; warns with each unmapped code and its volume."""
+def delivery_outcomes_codes_mapped(config: CheckScope, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every vendor code is in the status_codes dictionary; warns with each unmapped code and its volume,
+    among the messages the latest build recomputed (every message with `whole: true`; a changed dictionary
+    recomputes them all)."""
     with warehouse.open() as wh:
-        rows = wh.records("checks/outcomes_unmapped_codes")
+        rows = wh.records("checks/outcomes_unmapped_codes", whole=config.whole)
     return dg.AssetCheckResult(
         passed=not rows,
         severity=dg.AssetCheckSeverity.WARN,

@@ -1,19 +1,22 @@
 -- delivery_outcomes rows whose status or vendor is outside the canonical set (should be none): per problem,
--- how many and the first keys with the value found.
+-- how many and the first keys with the value found; the rows the latest build wrote, or every row when $whole.
 WITH findings AS (
     SELECT
         'outcomes whose status is not canonical' AS problem,
         message_key || ' (' || coalesce('''' || status || '''', 'NULL') || ')' AS example
     FROM delivery_outcomes
     WHERE
-        status IS NULL
-        OR status NOT IN ('delivered', 'undelivered', 'rejected', 'expired', 'pending', 'scheduled', 'unknown')
+        (
+            status IS NULL
+            OR status NOT IN ('delivered', 'undelivered', 'rejected', 'expired', 'pending', 'scheduled', 'unknown')
+        )
+        AND in_check_scope(message_key, $whole)
     UNION ALL
     SELECT
         'outcomes whose vendor is neither cafe24 nor infobank',
         message_key || ' (' || coalesce('''' || vendor || '''', 'NULL') || ')'
     FROM delivery_outcomes
-    WHERE vendor IS NULL OR vendor NOT IN ('cafe24', 'infobank')
+    WHERE (vendor IS NULL OR vendor NOT IN ('cafe24', 'infobank')) AND in_check_scope(message_key, $whole)
 )
 
 SELECT problem, count(*) AS offending, list(example ORDER BY example)[1:5] AS examples
