@@ -93,7 +93,7 @@ def test_rebuilding_gives_the_same_table_and_every_check_holds(simulator, client
     for check in ("outcomes_duplicate_keys", "outcomes_statuses_not_canonical", "outcomes_unreconciled",
                   "outcomes_final_went_back"):  # fmt: skip
         assert warehouse.rows(f"checks/{check}", whole=True) == [], check
-    assert warehouse.rows("checks/outcomes_unmapped_codes") == [("infobank", "4999", 1)]
+    assert warehouse.rows("checks/outcomes_unmapped_codes", whole=True) == [("infobank", "4999", 1)]
 
 
 def test_the_activity_date_is_the_kst_day_of_receipt(warehouse, tmp_path):
