@@ -5,12 +5,12 @@ The warehouse is made the quick way, not by ingesting years of traffic: a first 
 store (--lines stored report lines over 28 days, about 1.33 million messages per 2 million lines) through the
 pipeline, then copies of that history by SQL (sql/bench/replicate_*.sql), each moved 28 days further back
 with message ids of its own, until the warehouse holds --messages messages (about three years at 50
-million). Reports, outcomes, their final statuses, finance findings and the report tables are copied; the
-bookkeeping of builds and exports is not, so the copied days count as built and exported long ago.
+million). Reports, outcomes, their final statuses, finance findings, the report tables and the days' report
+builds are copied; the days' exports are not, so the first run after the copies writes their files.
 
 Then, each in a fresh process as a user waits for it:
 1. the first run after the copies: a one-day Cafe24 run that also writes every month of the analysts'
-   copy (its previous version is removed, as it lacks the copied months);
+   copy (its previous version is removed, as it lacks the copied months) and the copied days' files;
 2. the next morning's run (the same one-day run), against the same two runs on an empty warehouse;
 3. the monthly delivery rate per vendor and carrier over the whole history, from delivery_outcomes (every
    message) and from report_delivery_daily; both must give the same figures.
@@ -53,6 +53,7 @@ REPLICATED = (
     "report_failure_reasons_daily",
     "report_refunds_daily",
     "report_billing_daily",
+    "report_day_builds",
 )
 QUERY_RUNS = 3
 
