@@ -8,7 +8,7 @@
 
 CREATE OR REPLACE TEMP TABLE check_infobank_reports AS
 SELECT * FROM infobank_reports
-WHERE in_check_scope(infobank_message_key(msgid), $whole);
+WHERE in_infobank_check_scope(msgid, $whole);
 
 WITH sources AS (
     SELECT

@@ -101,3 +101,7 @@ COMMENT ON COLUMN outcome_check_scope.message_key IS 'A message the latest build
 -- recomputed. A daily run checks what it wrote, not the whole history.
 CREATE OR REPLACE MACRO in_check_scope(message_key, whole) AS
     whole OR message_key IN (SELECT s.message_key FROM outcome_check_scope AS s);
+-- The same for an Infobank report, by its msgid (infobank_msgid_of, the inverse of the key): a comparison of
+-- the stored column, not a key built for every stored report.
+CREATE OR REPLACE MACRO in_infobank_check_scope(msgid, whole) AS
+    whole OR msgid IN (SELECT infobank_msgid_of(s.message_key) FROM outcome_check_scope AS s);
