@@ -11,7 +11,8 @@ builds are copied; the days' exports are not, so the first run after the copies 
 Then, each in a fresh process as a user waits for it:
 1. the first run after the copies: a one-day Cafe24 run that also writes every month of the analysts'
    copy (its previous version is removed, as it lacks the copied months) and the copied days' files;
-2. the next morning's run (the same one-day run), against the same two runs on an empty warehouse;
+2. the next morning's run (the next day: its new messages, the lookback's days read again), against the
+   same two runs on an empty warehouse;
 3. the monthly delivery rate per vendor and carrier over the whole history, from delivery_outcomes (every
    message) and from report_delivery_daily; both must give the same figures.
 
@@ -24,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,8 +139,9 @@ def main() -> int:
             nothing.mkdir(exist_ok=True)
             for name, folder, reports in (("empty", empty, nothing), ("large", large, store)):
                 env = environment(folder, **cafe24_settings(url, 3), INFOBANK_REPORTS_DIR=str(reports))
-                show(f"first one-day run, {name} warehouse", timed_cli(env, LAST_DAY, LAST_DAY))
-                runs[name] = timed_cli(env, LAST_DAY, LAST_DAY)
+                day_before = LAST_DAY - timedelta(days=1)
+                show(f"first one-day run, {name} warehouse", timed_cli(env, day_before, day_before))
+                runs[name] = timed_cli(env, LAST_DAY, LAST_DAY)  # a new day's messages
                 show(f"next morning's run, {name} warehouse", runs[name])
         finally:
             process.terminate()
