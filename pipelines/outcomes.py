@@ -29,6 +29,7 @@ def build_delivery_outcomes(
             "delivery_outcomes",
             "delivery_outcome_finals",
             "outcome_check_scope",
+            "outcome_check_days",
             "outcome_builds",
         ):
             warehouse.run(f"writes/{table}", **params)

@@ -6,7 +6,7 @@ WITH findings AS (
         message_key || ' (' || count(*) || ' rows)' AS example
     FROM delivery_outcomes
     -- A key held twice includes a row some build wrote: the latest build's keys, unless $whole.
-    WHERE in_check_scope(message_key, $whole)
+    WHERE in_outcome_check_scope(message_key, activity_date, $whole)
     GROUP BY message_key
     HAVING count(*) > 1
 )

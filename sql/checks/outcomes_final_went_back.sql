@@ -12,7 +12,7 @@ WHERE in_infobank_check_scope(msgid, $whole);
 
 WITH outcomes AS (
     SELECT * FROM delivery_outcomes
-    WHERE in_check_scope(message_key, $whole)
+    WHERE in_outcome_check_scope(message_key, activity_date, $whole)
 ),
 
 source_finals AS (

@@ -10,13 +10,15 @@ WITH findings AS (
             status IS NULL
             OR status NOT IN ('delivered', 'undelivered', 'rejected', 'expired', 'pending', 'scheduled', 'unknown')
         )
-        AND in_check_scope(message_key, $whole)
+        AND in_outcome_check_scope(message_key, activity_date, $whole)
     UNION ALL
     SELECT
         'outcomes whose vendor is neither cafe24 nor infobank',
         message_key || ' (' || coalesce('''' || vendor || '''', 'NULL') || ')'
     FROM delivery_outcomes
-    WHERE (vendor IS NULL OR vendor NOT IN ('cafe24', 'infobank')) AND in_check_scope(message_key, $whole)
+    WHERE
+        (vendor IS NULL OR vendor NOT IN ('cafe24', 'infobank'))
+        AND in_outcome_check_scope(message_key, activity_date, $whole)
 )
 
 SELECT problem, count(*) AS offending, list(example ORDER BY example)[1:5] AS examples

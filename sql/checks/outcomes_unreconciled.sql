@@ -38,7 +38,7 @@ WITH sources AS (
 
 outcomes AS (
     SELECT * FROM delivery_outcomes
-    WHERE in_check_scope(message_key, $whole)
+    WHERE in_outcome_check_scope(message_key, activity_date, $whole)
 ),
 
 compared AS (

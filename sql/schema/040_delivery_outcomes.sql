@@ -101,6 +101,20 @@ COMMENT ON COLUMN outcome_check_scope.message_key IS 'A message the latest build
 -- recomputed. A daily run checks what it wrote, not the whole history.
 CREATE OR REPLACE MACRO in_check_scope(message_key, whole) AS
     whole OR message_key IN (SELECT s.message_key FROM outcome_check_scope AS s);
+CREATE TABLE IF NOT EXISTS outcome_check_days (
+    activity_date DATE NOT NULL
+);
+COMMENT ON TABLE outcome_check_days IS 'The days the latest outcome build changed, before or after (its outcome_changed_days): every row of a message it recomputed lies on one of them.';
+COMMENT ON COLUMN outcome_check_days.activity_date IS 'A KST day the latest build changed.';
+
+-- Whether an outcome check looks at the delivery_outcomes row of `message_key` on `activity_date`: as
+-- in_check_scope, with the row's day among the days the latest build changed (every row of a recomputed
+-- message is on one of them), so that the scan reads only those days, not every stored key.
+CREATE OR REPLACE MACRO in_outcome_check_scope(message_key, activity_date, whole) AS
+    whole OR (
+        activity_date IN (SELECT d.activity_date FROM outcome_check_days AS d)
+        AND message_key IN (SELECT s.message_key FROM outcome_check_scope AS s)
+    );
 -- The same for an Infobank report, by its msgid (infobank_msgid_of, the inverse of the key): a comparison of
 -- the stored column, not a key built for every stored report.
 CREATE OR REPLACE MACRO in_infobank_check_scope(msgid, whole) AS
