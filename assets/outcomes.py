@@ -7,7 +7,7 @@ import dagster as dg
 from assets.automation import IN_SYNC_WITH_UPSTREAM, WITH_ITS_ASSET
 from assets.cafe24 import cafe24_messages
 from assets.catalog import OWNERS, table_definition, table_metadata
-from assets.checks import CheckScope, findings_check
+from assets.checks import CheckScope, ScopedFindingsCheck, scoped_findings_checks
 from assets.infobank import infobank_reports
 from assets.resources import WarehouseResource
 from pipelines.kst import KST
@@ -47,54 +47,49 @@ def delivery_outcomes(
     )
 
 
-@dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
-def delivery_outcomes_keys_unique(config: CheckScope, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """No message_key is held by two rows (delivery_outcomes has no key constraint of its own): the keys the
-    latest build wrote, or every key with `whole: true`."""
-    return findings_check(
-        warehouse, "outcomes_duplicate_keys", "every message_key is unique", whole=config.whole
-    )
-
-
-@dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
-def delivery_outcomes_statuses_canonical(
-    config: CheckScope, warehouse: WarehouseResource
-) -> dg.AssetCheckResult:
-    """Every row has a status from the canonical set and a vendor that is cafe24 or infobank: the rows the
-    latest build wrote, or every row with `whole: true`."""
-    return findings_check(
-        warehouse,
-        "outcomes_statuses_not_canonical",
-        "every status and vendor is canonical",
-        whole=config.whole,
-    )
-
-
-@dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
-def delivery_outcomes_no_final_went_back(
-    config: CheckScope, warehouse: WarehouseResource
-) -> dg.AssetCheckResult:
-    """No final status went back or strayed from its source: is_final agrees with the status (pending and
-    scheduled are never final), a message final in an earlier build is final and not in flight now, and a
-    message whose stored source is final has that final status here."""
-    return findings_check(
-        warehouse, "outcomes_final_went_back", "no final status went back", whole=config.whole
-    )
-
-
-@dg.asset_check(asset=delivery_outcomes, blocking=True, automation_condition=WITH_ITS_ASSET)
-def delivery_outcomes_reconcile_with_ingestion(
-    config: CheckScope, warehouse: WarehouseResource
-) -> dg.AssetCheckResult:
-    """Reconciled by key against the stored rows: every cafe24_messages row, and every Infobank msgid with a
-    report that is not a retry, is an outcome with the same key and figures (vendor status, billed units,
-    refund, activity day ...), and every outcome's key has its stored message."""
-    return findings_check(
-        warehouse,
-        "outcomes_unreconciled",
-        "every stored message is one outcome with its key and figures",
-        whole=config.whole,
-    )
+# The blocking checks of delivery_outcomes: each a query in sql/checks/ that finds nothing when it holds.
+delivery_outcomes_findings_checks = scoped_findings_checks(
+    delivery_outcomes,
+    [
+        ScopedFindingsCheck(
+            "delivery_outcomes_keys_unique",
+            "outcomes_duplicate_keys",
+            "every message_key is unique",
+            "No message_key is held by two rows (delivery_outcomes has no key constraint of its own): the "
+            "keys the latest build wrote, or every key with `whole: true`.",
+        ),
+        ScopedFindingsCheck(
+            "delivery_outcomes_statuses_canonical",
+            "outcomes_statuses_not_canonical",
+            "every status and vendor is canonical",
+            "Every row has a status from the canonical set and a vendor that is cafe24 or infobank: the rows "
+            "the latest build wrote, or every row with `whole: true`.",
+        ),
+        ScopedFindingsCheck(
+            "delivery_outcomes_no_final_went_back",
+            "outcomes_final_went_back",
+            "no final status went back",
+            "No final status went back or strayed from its source: is_final agrees with the status (pending "
+            "and scheduled are never final), a message final in an earlier build is final and not in flight "
+            "now, and a message whose stored source is final has that final status here.",
+        ),
+        ScopedFindingsCheck(
+            "delivery_outcomes_reconcile_with_ingestion",
+            "outcomes_unreconciled",
+            "every stored message is one outcome with its key and figures",
+            "Reconciled by key against the stored rows: every cafe24_messages row, and every Infobank msgid "
+            "with a report that is not a retry, is an outcome with the same key and figures (vendor status, "
+            "billed units, refund, activity day ...), and every outcome's key has its stored message.",
+        ),
+    ],
+    automation_condition=WITH_ITS_ASSET,
+)
+(
+    delivery_outcomes_keys_unique,
+    delivery_outcomes_statuses_canonical,
+    delivery_outcomes_no_final_went_back,
+    delivery_outcomes_reconcile_with_ingestion,
+) = delivery_outcomes_findings_checks
 
 
 @dg.asset_check(asset=delivery_outcomes, automation_condition=WITH_ITS_ASSET)

@@ -13,13 +13,7 @@ from assets.infobank import (
     infobank_quarantine_rate,
 )
 from assets.jobs import DOWNSTREAM_ASSETS, JOBS, VENDOR_ASSETS
-from assets.outcomes import (
-    delivery_outcomes_codes_mapped,
-    delivery_outcomes_keys_unique,
-    delivery_outcomes_no_final_went_back,
-    delivery_outcomes_reconcile_with_ingestion,
-    delivery_outcomes_statuses_canonical,
-)
+from assets.outcomes import delivery_outcomes_codes_mapped, delivery_outcomes_findings_checks
 from assets.reports import daily_reports_freshness, daily_reports_freshness_sensor
 from assets.resources import (
     AnalyticsResource,
@@ -46,10 +40,7 @@ def build_definitions() -> dg.Definitions:
             infobank_lines_balance,
             infobank_quarantine_rate,
             infobank_files_readable,
-            delivery_outcomes_keys_unique,
-            delivery_outcomes_statuses_canonical,
-            delivery_outcomes_no_final_went_back,
-            delivery_outcomes_reconcile_with_ingestion,
+            *delivery_outcomes_findings_checks,
             delivery_outcomes_codes_mapped,
             *daily_reports_freshness,
         ],
