@@ -2,14 +2,9 @@
 -- or the settle window changed since the last one, otherwise what the ingestion wrote since then and the
 -- days whose settle window may have closed since.
 -- Parameters: $settle_hours.
+-- The previous build: the one that ran last, by the wall clock (built_at is a judgement moment a caller may
+-- set back); builds recorded before recorded_at existed, by built_at.
 WITH previous AS (
-    SELECT * FROM outcome_builds
-    ORDER BY built_at DESC
-    LIMIT 1
-),
-
--- The build that ran last (by the wall clock; built_at is a judgement moment a caller may set back).
-last_run AS (
     SELECT * FROM outcome_builds
     ORDER BY recorded_at DESC NULLS LAST, built_at DESC
     LIMIT 1
@@ -36,13 +31,12 @@ SELECT
     OR previous.dictionary_digest <> dictionary.digest AS full_rebuild,
     coalesce(previous.cafe24_through, '-infinity'::TIMESTAMPTZ) AS cafe24_since,
     coalesce(previous.infobank_through, '-infinity'::TIMESTAMPTZ) AS infobank_since,
-    -- The earliest day a message can still be in flight after the last run: that run judged every message
+    -- The earliest day a message can still be in flight after the previous build: it judged every message
     -- whose settle window had closed by its built_at (is_overdue), so only days whose window closed since
     -- can hold one that is overdue now. Two days below the bound absorb the time zone of the cast.
     coalesce(
-        (last_run.built_at - to_hours(last_run.settle_hours::BIGINT))::DATE - 2,
+        (previous.built_at - to_hours(previous.settle_hours::BIGINT))::DATE - 2,
         '-infinity'::DATE
     ) AS overdue_from
 FROM dictionary
 LEFT JOIN previous ON true
-LEFT JOIN last_run ON true

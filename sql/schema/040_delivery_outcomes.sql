@@ -79,7 +79,7 @@ COMMENT ON COLUMN outcome_builds.full_rebuild IS 'True when every message was re
 COMMENT ON COLUMN outcome_builds.messages_rebuilt IS 'Messages recomputed by the build.';
 -- Warehouses made before builds recorded when they ran by the wall clock: the column, once.
 ALTER TABLE outcome_builds ADD COLUMN IF NOT EXISTS recorded_at TIMESTAMPTZ;
-COMMENT ON COLUMN outcome_builds.recorded_at IS 'When the build was committed, by the wall clock (built_at is the moment it judged messages as of, which a caller may set): orders the builds as they ran. NULL for builds recorded before the column existed.';
+COMMENT ON COLUMN outcome_builds.recorded_at IS 'When the build ran, by the wall clock (the start of its transaction; built_at is the moment it judged messages as of, which a caller may set): orders the builds as they ran. NULL for builds recorded before the column existed.';
 
 CREATE TABLE IF NOT EXISTS outcome_changed_days (
     built_at TIMESTAMPTZ NOT NULL,
@@ -101,6 +101,11 @@ COMMENT ON COLUMN outcome_check_scope.message_key IS 'A message the latest build
 -- recomputed. A daily run checks what it wrote, not the whole history.
 CREATE OR REPLACE MACRO in_check_scope(message_key, whole) AS
     whole OR message_key IN (SELECT s.message_key FROM outcome_check_scope AS s);
+-- The same for an Infobank report, by its msgid (infobank_msgid_of, the inverse of the key): a comparison of
+-- the stored column, not a key built for every stored report.
+CREATE OR REPLACE MACRO in_infobank_check_scope(msgid, whole) AS
+    whole OR msgid IN (SELECT infobank_msgid_of(s.message_key) FROM outcome_check_scope AS s);
+
 CREATE TABLE IF NOT EXISTS outcome_check_days (
     activity_date DATE NOT NULL
 );
@@ -111,11 +116,5 @@ COMMENT ON COLUMN outcome_check_days.activity_date IS 'A KST day the latest buil
 -- in_check_scope, with the row's day among the days the latest build changed (every row of a recomputed
 -- message is on one of them), so that the scan reads only those days, not every stored key.
 CREATE OR REPLACE MACRO in_outcome_check_scope(message_key, activity_date, whole) AS
-    whole OR (
-        activity_date IN (SELECT d.activity_date FROM outcome_check_days AS d)
-        AND message_key IN (SELECT s.message_key FROM outcome_check_scope AS s)
-    );
--- The same for an Infobank report, by its msgid (infobank_msgid_of, the inverse of the key): a comparison of
--- the stored column, not a key built for every stored report.
-CREATE OR REPLACE MACRO in_infobank_check_scope(msgid, whole) AS
-    whole OR msgid IN (SELECT infobank_msgid_of(s.message_key) FROM outcome_check_scope AS s);
+    in_check_scope(message_key, whole)
+    AND (whole OR activity_date IN (SELECT d.activity_date FROM outcome_check_days AS d));
