@@ -18,7 +18,15 @@ import pandas as pd
 from pandas.api.types import is_object_dtype, is_string_dtype
 
 from pipelines.kst import KST
-from pipelines.report_page import render_daily_report, report_as_of
+from pipelines.report_page import (
+    DailyFigures,
+    PageAsOf,
+    draw_page,
+    read_pages_figures,
+    render_daily_report,
+    report_as_of,
+    split_by_day,
+)
 from pipelines.reports import REPORT_TABLES
 from pipelines.settings import DEFAULT_SETTLE_HOURS
 from pipelines.warehouse import Warehouse
@@ -29,6 +37,9 @@ DAY_FILES = (*(f"{table}.{kind}" for table in REPORT_TABLES for kind in ("csv", 
 # A cell starting with one of these is run as a formula by spreadsheets (OWASP: CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LONGEST_FAILURE = 300  # characters of an export failure's message kept in the run's metadata
+# Due days read together: each query of their pages and rows runs once for the batch, not once a day (a query
+# costs a millisecond or more however few rows it returns; a backfill has dozens of days).
+DAYS_PER_BATCH = 31
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,14 @@ class DueDay:
     build_id: UUID
     built_at: datetime | None
     settle_hours: int | None
+
+
+@dataclass(frozen=True)
+class DayContent:
+    """What a day's folder holds, read from the warehouse: the page's figures and each report table's rows."""
+
+    figures: DailyFigures
+    rows: dict[str, pd.DataFrame]
 
 
 @dataclass
@@ -98,23 +117,67 @@ def export_due_days(
     and the others are written all the same; an OSError (disk full, permissions) stops the run, as the
     days after it would fail alike. `progress` hears of each day written."""
     run = ExportRun()
-    for due in due_days(warehouse, output_dir):
+    due = due_days(warehouse, output_dir)
+    as_of = report_as_of(warehouse) if due else (None, None)
+    for start in range(0, len(due), DAYS_PER_BATCH):
+        batch = due[start : start + DAYS_PER_BATCH]
+        pages = [_page_as_of(day.day, day.built_at, day.settle_hours, as_of) for day in batch]
         try:
-            files = export_report_day(
-                warehouse, output_dir, due.day, now=due.built_at, settle_hours=due.settle_hours
-            )
+            contents = read_days(warehouse, pages)
         except OSError:
             raise
-        except Exception as error:  # one day's data must not cost the other days their files
-            run.failures[due.day] = _describe(error)
-            continue
-        warehouse.run(
-            "reports/record_day_export", day=due.day, build_id=due.build_id, exported_at=datetime.now(KST)
-        )
-        run.days.append(due.day)
-        run.files += files
-        progress(f"report_day_files: {due.day} written ({len(files)} files)")
+        except Exception:  # each day is then read alone (below): only the day at fault fails
+            contents = {}
+        for day, page in zip(batch, pages, strict=True):
+            try:
+                content = contents.get(day.day) or read_days(warehouse, [page])[day.day]
+                files = write_day(output_dir, content)
+            except OSError:
+                raise
+            except Exception as error:  # one day's data must not cost the other days their files
+                run.failures[day.day] = _describe(error)
+                continue
+            warehouse.run(
+                "reports/record_day_export", day=day.day, build_id=day.build_id, exported_at=datetime.now(KST)
+            )
+            run.days.append(day.day)
+            run.files += files
+            progress(f"report_day_files: {day.day} written ({len(files)} files)")
     return run
+
+
+def _page_as_of(
+    day: date,
+    now: datetime | None,
+    settle_hours: int | None,
+    as_of: tuple[datetime | None, int | None],
+) -> PageAsOf:
+    """The moment and settle window `day`'s page is drawn with: those given, else those the report tables
+    were last built with (report_as_of), so the page agrees with the tables exported beside it."""
+    built_at, built_settle_hours = as_of
+    if now is None:
+        now = built_at if built_at is not None else datetime.now(KST)
+    if settle_hours is None:
+        settle_hours = built_settle_hours if built_settle_hours is not None else DEFAULT_SETTLE_HOURS
+    return PageAsOf(day, now, settle_hours)
+
+
+def read_days(warehouse: Warehouse, pages: list[PageAsOf]) -> dict[date, DayContent]:
+    """What the folders of `pages`' days hold, by day, each query run once for all of them."""
+    days = [page.day for page in pages]
+    figures = read_pages_figures(warehouse, pages)
+    rows = {
+        table: split_by_day(
+            warehouse.run("reports/day_rows", table=table, days=days).df(),
+            "activity_date",
+            days,
+            keep_column=True,
+        )
+        for table in REPORT_TABLES
+    }
+    return {
+        day: DayContent(figures[day], {table: rows[table][day] for table in REPORT_TABLES}) for day in days
+    }
 
 
 def _describe(error: Exception) -> str:
@@ -151,21 +214,21 @@ def export_report_day(
     """Write every report table's rows of `day` to `output_dir/<YYYY-MM-DD>/<table>.csv|.parquet`, and the
     day's page to `daily_report.html` there. `now` and `settle_hours` decide which failures the page counts
     as refund_missing; by default, those the report tables were last built with, so the page agrees with
-    the tables exported beside it. The page is drawn before any file is written: a day whose page cannot
-    be drawn keeps its earlier files."""
-    built_at, built_settle_hours = report_as_of(warehouse)
-    if now is None:
-        now = built_at if built_at is not None else datetime.now(KST)
-    if settle_hours is None:
-        settle_hours = built_settle_hours if built_settle_hours is not None else DEFAULT_SETTLE_HOURS
-    html = render_daily_report(warehouse, day, now, settle_hours)
-    folder = output_dir / day.isoformat()
+    the tables exported beside it."""
+    page = _page_as_of(day, now, settle_hours, report_as_of(warehouse))
+    return write_day(output_dir, read_days(warehouse, [page])[day])
+
+
+def write_day(output_dir: Path, content: DayContent) -> list[Path]:
+    """Write a day's files from what was read of it. The page is drawn before any file is written: a day
+    whose page cannot be drawn keeps its earlier files."""
+    html = draw_page(content.figures)
+    folder = output_dir / content.figures.day.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(folder)
     written = []
     for table in REPORT_TABLES:
-        frame: pd.DataFrame = warehouse.run("reports/day_rows", table=table, day=day).df()
-        written += _write_table(folder, table, frame)
+        written += _write_table(folder, table, content.rows[table])
     written.append(_write_page(folder, html))
     return written
 

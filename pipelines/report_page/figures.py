@@ -1,8 +1,9 @@
 """What the daily report page shows, read from the report tables and delivery_outcomes (sql/report_page/)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -58,33 +59,70 @@ def report_as_of(warehouse: Warehouse) -> tuple[datetime | None, int | None]:
     return built_at, settle_hours
 
 
+class PageAsOf(NamedTuple):
+    """A page to draw: its KST day, and the moment and settle window its refund_missing is decided with."""
+
+    day: date
+    now: datetime
+    settle_hours: int
+
+
 def read_daily_figures(warehouse: Warehouse, day: date, now: datetime, settle_hours: int) -> DailyFigures:
     """Read the page's figures for `day`. Its findings are those the day's latest report build recorded
     (finance_findings, as the report tables count them); `now` and `settle_hours` say whether the day's
     settle window has closed, for the page's note."""
-    findings = warehouse.records("report_page/findings", day=day, first_rows=FIRST_ROWS)
-    settled_at, settled = warehouse.rows(
-        "report_page/settles_at", day=day, now=now, settle_hours=settle_hours
-    )[0]
-    return DailyFigures(
-        day=day,
-        now=now,
-        settle_hours=settle_hours,
-        headline=warehouse.run("report_page/headline", day=day).df(),
-        delivery_rate=warehouse.run("report_page/delivery_rate", day=day).df(),
-        failure_reasons=warehouse.run("report_page/failure_reasons", day=day).df(),
-        carriers=warehouse.run("report_page/carriers", day=day).df(),
-        refunds=warehouse.run("report_page/refunds", day=day).df(),
-        billing=warehouse.run("report_page/billing", day=day).df(),
-        findings={
-            row["finding"]: Finding(
-                name=row["finding"],
-                messages=int(row["messages"]),
-                billed_units=int(row["billed_units"]),
-                first_rows=row["first_rows"],
-            )
-            for row in findings
-        },
-        settled_at=settled_at,
-        settled=settled,
+    return read_pages_figures(warehouse, [PageAsOf(day, now, settle_hours)])[day]
+
+
+def read_pages_figures(warehouse: Warehouse, pages: Sequence[PageAsOf]) -> dict[date, DailyFigures]:
+    """The figures of several pages (as read_daily_figures reads one), by day: each relation of
+    sql/report_page/ is queried once for all of them, not once a page."""
+    days = [page.day for page in pages]
+    per_day = {
+        name: split_by_day(
+            warehouse.run(f"report_page/{name}", days=days).df(), "page_day", days, keep_column=False
+        )
+        for name in ("delivery_rate", "failure_reasons", "carriers", "refunds", "billing")
+    }
+    findings: dict[date, dict[str, Finding]] = {day: {} for day in days}
+    for row in warehouse.records("report_page/findings", days=days, first_rows=FIRST_ROWS):
+        findings[row["page_day"]][row["finding"]] = Finding(
+            name=row["finding"],
+            messages=int(row["messages"]),
+            billed_units=int(row["billed_units"]),
+            first_rows=row["first_rows"],
+        )
+    settles = warehouse.records(
+        "report_page/settles_at",
+        days=days,
+        nows=[page.now for page in pages],
+        settle_hours=[page.settle_hours for page in pages],
     )
+    settling = {row["page_day"]: (row["settles_at"], row["settled"]) for row in settles}
+    return {
+        page.day: DailyFigures(
+            day=page.day,
+            now=page.now,
+            settle_hours=page.settle_hours,
+            headline=warehouse.run("report_page/headline", day=page.day).df(),
+            delivery_rate=per_day["delivery_rate"][page.day],
+            failure_reasons=per_day["failure_reasons"][page.day],
+            carriers=per_day["carriers"][page.day],
+            refunds=per_day["refunds"][page.day],
+            billing=per_day["billing"][page.day],
+            findings=findings[page.day],
+            settled_at=settling[page.day][0],
+            settled=settling[page.day][1],
+        )
+        for page in pages
+    }
+
+
+def split_by_day(
+    frame: pd.DataFrame, column: str, days: Sequence[date], *, keep_column: bool
+) -> dict[date, pd.DataFrame]:
+    """The rows of `frame` whose DATE `column` is each of `days`, in their order and indexed from 0, as a
+    query of that day alone gives them (with `column` or without it)."""
+    of_day = frame[column].dt.date.to_numpy()
+    rows = frame if keep_column else frame.drop(columns=column)
+    return {day: rows[of_day == day].reset_index(drop=True) for day in days}

@@ -1,10 +1,11 @@
--- Delivery rate per KST day and vendor over the 30 days ending $day (delivered / final outcomes; NULL on a
--- day without a final outcome). Days without messages have no row.
+-- Delivery rate per KST day and vendor over the 30 days ending each page's day (delivered / final outcomes;
+-- NULL on a day without a final outcome), for the pages of $days. Days without messages have no row.
 SELECT
-    activity_date,
-    vendor,
-    delivery_rate(sum(delivered), sum(final_outcomes)) AS delivery_rate
-FROM report_delivery_daily
-WHERE activity_date BETWEEN CAST($day AS DATE) - 29 AND CAST($day AS DATE)
-GROUP BY activity_date, vendor
-ORDER BY activity_date, vendor;
+    pages.page_day,
+    r.activity_date,
+    r.vendor,
+    delivery_rate(sum(r.delivered), sum(r.final_outcomes)) AS delivery_rate
+FROM unnest(CAST($days AS DATE[])) AS pages (page_day)
+INNER JOIN report_delivery_daily AS r ON r.activity_date BETWEEN pages.page_day - 29 AND pages.page_day
+GROUP BY pages.page_day, r.activity_date, r.vendor
+ORDER BY pages.page_day, r.activity_date, r.vendor;

@@ -7,16 +7,20 @@ from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assets.resources import WarehouseResource
 from pipelines.cafe24.client import SmsListClient
 from pipelines.cafe24.ingest import ingest_cafe24
-from pipelines.exports import DAILY_REPORT, export_report_day, write_daily_report
+from pipelines.exports import DAILY_REPORT, export_due_days, export_report_day, write_daily_report
 from pipelines.infobank.ingest import ingest_infobank
 from pipelines.kst import KST
 from pipelines.outcomes import build_delivery_outcomes
-from pipelines.report_page.figures import FIRST_ROWS, read_daily_figures
+from pipelines.report_page import draw_page
+from pipelines.report_page.figures import FIRST_ROWS, PageAsOf, read_daily_figures, read_pages_figures
 from pipelines.reports import build_daily_reports
 from pipelines.simulator import Cafe24Simulator
 from pipelines.warehouse import Warehouse
@@ -305,3 +309,47 @@ def test_the_page_is_written_with_the_exports_and_replaced_atomically(built, tmp
     assert write_daily_report(built, tmp_path / "out", DAY, NOW, 72) == html_path
     assert html_path.read_text(encoding="utf-8") == first  # the same figures give the same file
     assert not list(html_path.parent.glob(".*"))  # no temporary file left behind
+
+
+# The days around the week of traffic, quiet ones included, and the moments their pages may be drawn as of.
+PAGE_DAYS = [WEEK_DAY + timedelta(days=back) for back in range(-2, 9)]
+PAGE_MOMENTS = [NOW, datetime(2026, 10, 4, 12, tzinfo=KST)]  # long after DAY's window closed; within it
+
+
+@pytest.fixture(scope="module")
+def pages_alone(built) -> dict[tuple[date, datetime], str]:
+    """Each day's page as a run reading that day alone draws it."""
+    return {
+        (day, now): draw_page(read_daily_figures(built, day, now, 72))
+        for day in PAGE_DAYS
+        for now in PAGE_MOMENTS
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(PAGE_DAYS), st.sampled_from(PAGE_MOMENTS)), min_size=1, max_size=8))
+def test_pages_read_together_are_the_pages_read_alone(built, pages_alone, pages):
+    # A backfill reads its due days' figures with one query per relation: whichever days, in whatever order,
+    # each page is the one its day alone gives.
+    pages = list({day: now for day, now in pages}.items())  # one moment a day, as a run has
+    figures = read_pages_figures(built, [PageAsOf(day, now, 72) for day, now in pages])
+    assert sorted(figures) == sorted(day for day, _ in pages)
+    for day, now in pages:
+        assert draw_page(figures[day]) == pages_alone[(day, now)], (day, now)
+
+
+def test_a_backfill_writes_each_day_as_the_day_alone_would_be_written(traffic, tmp_path):
+    build(traffic)
+    run = export_due_days(traffic, tmp_path / "together")
+    assert run.days == [WEEK_DAY, PREVIOUS_DAY, DAY] and not run.failures
+    for day in run.days:
+        export_report_day(traffic, tmp_path / "alone", day)
+        together, alone = (tmp_path / kind / day.isoformat() for kind in ("together", "alone"))
+        assert sorted(p.name for p in together.iterdir()) == sorted(p.name for p in alone.iterdir())
+        for path in alone.iterdir():
+            if path.suffix == ".parquet":  # the same rows and values (an empty day's column types may differ)
+                pd.testing.assert_frame_equal(
+                    pd.read_parquet(together / path.name), pd.read_parquet(path), check_dtype=False
+                )
+            else:
+                assert (together / path.name).read_bytes() == path.read_bytes(), path
