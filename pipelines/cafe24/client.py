@@ -66,6 +66,33 @@ class FetchedPage:
         return hashlib.sha256(self.body).hexdigest()
 
 
+class RequestTally:
+    """The requests made for one window (retries included), counted as they are made: pages of two windows
+    can be in flight at once (the next window's first page), and each request counts for its own window."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def add(self) -> None:
+        with self._lock:
+            self._count += 1
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """A window's first page, requested ahead of the window's read (SmsListClient.request_first_page)."""
+
+    window: Window
+    sms_type: SmsType
+    page: "Future[FetchedPage]"
+    tally: RequestTally
+
+
 @dataclass(frozen=True)
 class WindowListing:
     """Every row one window listed for one type, from a read whose pages agree with each other."""
@@ -107,14 +134,16 @@ class SmsListClient:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def fetch_page(self, window: Window, sms_type: SmsType, start_no: int) -> FetchedPage:
+    def fetch_page(
+        self, window: Window, sms_type: SmsType, start_no: int, tally: RequestTally | None = None
+    ) -> FetchedPage:
         """One page, in the calling thread, retrying transient faults (of the connection, or signalled in the
-        answer's body) with exponential backoff and jitter."""
+        answer's body) with exponential backoff and jitter; each request is counted in `tally` too."""
         fields = self._page_fields(window, sms_type, start_no)
         last_fault: Cafe24TransientError | None = None
         for attempt in range(1, self.config.max_attempts + 1):
             try:
-                body = self._post(fields)
+                body = self._post(fields, tally)
                 fetched_at = datetime.now(KST)
                 return FetchedPage(
                     start_no, {"user_id": self.config.user_id, **fields}, body, fetched_at, parse_answer(body)
@@ -128,9 +157,11 @@ class SmsListClient:
             f"after {self.config.max_attempts} attempts; last fault: {last_fault}"
         )
 
-    def _submit_page(self, window: Window, sms_type: SmsType, start_no: int) -> "Future[FetchedPage]":
+    def _submit_page(
+        self, window: Window, sms_type: SmsType, start_no: int, tally: RequestTally
+    ) -> "Future[FetchedPage]":
         """A page fetched by the pool: the one way the client's readers request anything."""
-        return self._pool.submit(self.fetch_page, window, sms_type, start_no)
+        return self._pool.submit(self.fetch_page, window, sms_type, start_no, tally)
 
     def _page_fields(self, window: Window, sms_type: SmsType, start_no: int) -> dict[str, str]:
         return {
@@ -144,10 +175,12 @@ class SmsListClient:
             "sendPhone": "",
         }
 
-    def _post(self, fields: dict[str, str]) -> bytes:
+    def _post(self, fields: dict[str, str], tally: RequestTally | None) -> bytes:
         form = {"user_id": self.config.user_id, "secure": self.config.secure, **fields}
         with self._lock:
             self._requests += 1
+        if tally is not None:
+            tally.add()
         try:
             # A redirect is never followed: the form, secure key included, would go wherever it points.
             response = self._http.request(
@@ -182,17 +215,31 @@ class SmsListClient:
             return min(retry_after, self.config.max_backoff_seconds) + jitter / 10
         return jitter
 
-    def fetch_window(self, window: Window, sms_type: SmsType) -> WindowListing:
-        """All rows of a window, read again while its pages disagree (rows were sent while it was paged)."""
-        requests_before = self.requests
+    def request_first_page(self, window: Window, sms_type: SmsType) -> FirstPage:
+        """A window's first page, requested now (through the pool) for a read of it that starts later: a
+        reader asks for the next window's first page while it reads this one, so the next read does not wait
+        a round trip alone before it knows how many pages to request."""
+        tally = RequestTally()
+        return FirstPage(window, sms_type, self._submit_page(window, sms_type, 0, tally), tally)
+
+    def fetch_window(
+        self, window: Window, sms_type: SmsType, first: FirstPage | None = None
+    ) -> WindowListing:
+        """All rows of a window, read again while its pages disagree (rows were sent while it was paged).
+        `first`, the window's first page from request_first_page, serves the first pass."""
+        if first is not None and (first.window, first.sms_type) != (window, sms_type):
+            raise ValueError(f"the first page given is of window {first.window}, not {window}")
+        tally = first.tally if first is not None else RequestTally()
+        first_page = first.page if first is not None else None
         rereads = 0
         previous: list[FetchedPage] | None = None
         while True:
-            pages, consistent = self._read_window_once(window, sms_type)
+            pages, consistent = self._read_window_once(window, sms_type, tally, first_page)
+            first_page = None
             if not consistent and previous is not None and _same_rows(previous, pages):
                 consistent = True  # two reads in a row agree: nothing moved in between
             if consistent:
-                return WindowListing(window, sms_type, pages, self.requests - requests_before, rereads)
+                return WindowListing(window, sms_type, pages, tally.count, rereads)
             rereads += 1
             if rereads > self.config.max_rereads:
                 raise Cafe24WindowUnstableError(
@@ -201,27 +248,38 @@ class SmsListClient:
                 )
             previous = pages
 
-    def _read_window_once(self, window: Window, sms_type: SmsType) -> tuple[list[FetchedPage], bool]:
+    def _read_window_once(
+        self,
+        window: Window,
+        sms_type: SmsType,
+        tally: RequestTally,
+        first_page: "Future[FetchedPage] | None",
+    ) -> tuple[list[FetchedPage], bool]:
         """One pass over a window's pages. The flag says whether the pages are known to agree."""
         size = self.config.page_size
-        first = self._submit_page(window, sms_type, 0).result()
+        first = (first_page or self._submit_page(window, sms_type, 0, tally)).result()
         if len(first.page.records) < size:
             return [first], True
         total = first.page.total_count
         if total is None or total < len(first.page.records):
-            pages = self._read_sequentially(window, sms_type, first)
+            pages = self._read_sequentially(window, sms_type, tally, first)
             # With no usable totalCnt, a window still being sent into can only be trusted by a second read.
             return pages, window.last_day < today_kst()
-        pages = [first, *self._read_concurrently(window, sms_type, total)]
+        pages = [first, *self._read_concurrently(window, sms_type, tally, total)]
         return pages, _pages_agree(pages, total, size)
 
-    def _read_sequentially(self, window: Window, sms_type: SmsType, first: FetchedPage) -> list[FetchedPage]:
+    def _read_sequentially(
+        self, window: Window, sms_type: SmsType, tally: RequestTally, first: FetchedPage
+    ) -> list[FetchedPage]:
         pages = [first]
         while len(pages[-1].page.records) == self.config.page_size:
-            pages.append(self._submit_page(window, sms_type, len(pages) * self.config.page_size).result())
+            start_no = len(pages) * self.config.page_size
+            pages.append(self._submit_page(window, sms_type, start_no, tally).result())
         return pages
 
-    def _read_concurrently(self, window: Window, sms_type: SmsType, total: int) -> list[FetchedPage]:
+    def _read_concurrently(
+        self, window: Window, sms_type: SmsType, tally: RequestTally, total: int
+    ) -> list[FetchedPage]:
         """The pages after the first, up to what `total` claims, requested a few at a time ahead of the
         first page not yet known to be full, and no further once a page comes back short: a totalCnt that
         claims a billion rows costs a few requests, not one per claimed page. Which pages are requested
@@ -235,7 +293,7 @@ class SmsListClient:
         try:
             while True:
                 for index in range(requested, min(claimed, frontier + ahead)):
-                    pending[self._submit_page(window, sms_type, index * size)] = index
+                    pending[self._submit_page(window, sms_type, index * size, tally)] = index
                     requested = index + 1
                 if not pending:
                     break

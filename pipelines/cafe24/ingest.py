@@ -146,19 +146,29 @@ def read_ahead(
     client: SmsListClient, reads: list[tuple[Window, SmsType]]
 ) -> Generator[WindowListing, None, None]:
     """Each read's listing, in order, with the next one read in the background while the caller writes
-    this one: at most one window is read ahead, and its pages go through the client's one pool."""
+    this one: at most one window is read ahead, and its pages go through the client's one pool. Each read
+    asks for the first page of the read after it as it starts, so no read waits a round trip alone."""
     if not reads:
         return
+    first_pages = [client.request_first_page(*reads[0])]
+
+    def read(index: int) -> WindowListing:
+        if index + 1 < len(reads):
+            first_pages.append(client.request_first_page(*reads[index + 1]))
+        return client.fetch_window(*reads[index], first=first_pages[index])
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read_ahead") as reader:
-        upcoming = reader.submit(client.fetch_window, *reads[0])
+        upcoming = reader.submit(read, 0)
         try:
-            for following in [*reads[1:], None]:
+            for following in range(1, len(reads) + 1):
                 listing = upcoming.result()
-                if following is not None:
-                    upcoming = reader.submit(client.fetch_window, *following)
+                if following < len(reads):
+                    upcoming = reader.submit(read, following)
                 yield listing
         finally:
             upcoming.cancel()  # once the caller stops (a failure), a read not started yet never starts
+            for first in first_pages:
+                first.page.cancel()
 
 
 def ingest_cafe24(

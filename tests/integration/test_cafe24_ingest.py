@@ -280,6 +280,14 @@ def test_windows_read_side_by_side_stay_within_the_clients_concurrency(simulator
     assert (stats.window_reads, stats.rows_new) == (8, days * (sms_per_day + lms_per_day))
     pages_per_window_pair = math.ceil(2 * sms_per_day / 50) + math.ceil(2 * lms_per_day / 50)
     assert stats.requests == days // 2 * pages_per_window_pair
+    # Each read asks for the next one's first page while it runs; that request counts for its own window.
+    recorded = warehouse.connection.execute(
+        "SELECT DISTINCT message_type, requests FROM cafe24_fetches"
+    ).fetchall()
+    assert sorted(recorded) == [
+        ("LMS", math.ceil(2 * lms_per_day / 50)),
+        ("SMS", math.ceil(2 * sms_per_day / 50)),
+    ]
     # How many are in flight at once depends on the machine's timing; the bound does not.
     assert simulator.most_in_flight <= 3
 

@@ -100,7 +100,7 @@ def reads_changing(client: SmsListClient, monkeypatch, consistent_from: int | No
     """Make each read of a window list other rows, agreeing with itself from read `consistent_from` on."""
     calls: list[int] = []
 
-    def read_window_once(window, sms_type):
+    def read_window_once(window, sms_type, tally, first_page):
         calls.append(len(calls) + 1)
         return [fetched(0, 1, None), fetched(1, len(calls), None)], len(calls) == consistent_from
 
