@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import urllib3
+import xmltodict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -90,9 +91,11 @@ def timed_cli(env: dict[str, str], first_day: date, last_day: date) -> dict:
     return figures
 
 
-def bare_cafe24_loop(url: str, days: int, results: Queue) -> None:
-    """Every page of every window fetched and parsed one after another: one keep-alive connection,
-    ElementTree, no retries, no storage. The least any reader of sms_list must do."""
+def bare_cafe24_loop(url: str, days: int, parser: str, results: Queue) -> None:
+    """Every page of every window fetched and parsed one after another: one keep-alive connection, no
+    retries, no storage. With ElementTree (`parser` "elementtree"), the least any reader of sms_list must
+    do; with xmltodict as the pipeline calls it ("xmltodict"), the least a reader with the mission's parser
+    must do."""
     first_day = LAST_DAY - timedelta(days=days - 1)
     http = urllib3.PoolManager(maxsize=1)
     rows = requests = 0
@@ -104,7 +107,11 @@ def bare_cafe24_loop(url: str, days: int, results: Queue) -> None:
                 form = {"user_id": ACCOUNT, "secure": SECURE, "smsType": sms_type.value,
                         **window.form_fields(), "startNo": str(start), "displayNo": "50"}  # fmt: skip
                 body = http.request("POST", url, fields=form, encode_multipart=False, timeout=30).data
-                records = ElementTree.fromstring(body).findall("./data/record")
+                if parser == "xmltodict":
+                    data = xmltodict.parse(body, force_list=("record",), xml_attribs=False)["API"]["data"]
+                    records = data["record"] if isinstance(data, dict) else []
+                else:
+                    records = ElementTree.fromstring(body).findall("./data/record")
                 requests += 1
                 rows += len(records)
                 start += 50
@@ -212,12 +219,14 @@ def main() -> int:
                 try:
                     env = environment(root / f"cafe24-{latency_ms}", **cafe24_settings(url, 0))
                     ours = timed_cli(env, first_day, LAST_DAY)
-                    floor = in_child(bare_cafe24_loop, url, args.days)
+                    floor = in_child(bare_cafe24_loop, url, args.days, "elementtree")
+                    mission_floor = in_child(bare_cafe24_loop, url, args.days, "xmltodict")
                 finally:
                     process.terminate()
                     process.wait()
                 show(f"pipeline, Cafe24 @ {latency_ms} ms", ours)
                 show(f"floor: bare sequential @ {latency_ms} ms", floor)
+                show(f"  the same with xmltodict @ {latency_ms} ms", mission_floor)
                 verdicts.append(
                     (f"Cafe24 @ {latency_ms} ms: every message stored", ours["rows"] == floor["rows"])
                 )
@@ -225,6 +234,10 @@ def main() -> int:
                     ratio = (ours["wall"] - fixed) / floor["wall"]
                     verdicts.append(
                         (f"0 ms: run minus fixed cost {ratio:.2f}x the floor <= 2.5x", ratio <= 2.5)
+                    )
+                    print(
+                        f"  (run minus fixed cost {(ours['wall'] - fixed) / mission_floor['wall']:.2f}x the "
+                        "xmltodict floor; the target is against the ElementTree floor)"
                     )
                 else:
                     speedup = floor["wall"] / ours["wall"]
