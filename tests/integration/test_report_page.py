@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pipelines.exports
 from assets.resources import WarehouseResource
 from pipelines.cafe24.client import SmsListClient
 from pipelines.cafe24.ingest import ingest_cafe24
@@ -353,3 +354,23 @@ def test_a_backfill_writes_each_day_as_the_day_alone_would_be_written(traffic, t
                 )
             else:
                 assert (together / path.name).read_bytes() == path.read_bytes(), path
+
+
+def test_a_day_whose_figures_cannot_be_read_fails_alone_in_a_backfill(traffic, tmp_path, monkeypatch):
+    # The days of a backfill are read together; when that read fails, each day is read alone, so only the
+    # day whose data breaks the read is left for the next run, and the others are written.
+    build(traffic)
+    read_together = pipelines.exports.read_pages_figures
+
+    def read_failing_on_a_day(warehouse, pages):
+        if PREVIOUS_DAY in [page.day for page in pages]:
+            raise ValueError(f"a value of {PREVIOUS_DAY} cannot be read")
+        return read_together(warehouse, pages)
+
+    monkeypatch.setattr(pipelines.exports, "read_pages_figures", read_failing_on_a_day)
+    run = export_due_days(traffic, tmp_path / "out")
+    assert run.days == [WEEK_DAY, DAY]
+    assert list(run.failures) == [PREVIOUS_DAY] and "ValueError" in run.failures[PREVIOUS_DAY]
+    monkeypatch.undo()
+    again = export_due_days(traffic, tmp_path / "out")  # the day is still due, and only it
+    assert again.days == [PREVIOUS_DAY] and not again.failures
