@@ -3,13 +3,14 @@
 Such a query returns one row per kind of problem: `problem` (what is wrong, in words), `offending` (how many
 rows or keys) and `examples` (the first few keys, to look them up)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 
 from assets.resources import WarehouseResource
+from pipelines.warehouse import Warehouse
 
 
 class CheckScope(dg.Config):
@@ -26,6 +27,12 @@ def findings_check(
     problem, how many and a few example keys."""
     with warehouse.open() as wh:
         findings = wh.records(f"checks/{name}", **params)
+    return findings_result(findings, passed_text)
+
+
+def findings_result(findings: list[dict[str, Any]], passed_text: str, **result: Any) -> dg.AssetCheckResult:
+    """A finding query's rows as a check's result: passed when there are none, else failed (error) saying,
+    per problem, how many and a few example keys. `result` names the check in a multi-asset check."""
     return dg.AssetCheckResult(
         passed=not findings,
         severity=dg.AssetCheckSeverity.ERROR,
@@ -34,6 +41,7 @@ def findings_check(
             "offending": sum(f["offending"] for f in findings),
             "by_problem": dg.MetadataValue.json({f["problem"]: f["offending"] for f in findings}),
         },
+        **result,
     )
 
 
@@ -55,19 +63,28 @@ class ScopedFindingsCheck:
     description: str
 
 
+# How a set of finding checks gets its findings: the warehouse, the queries, `whole`; the findings by query.
+FindQueries = Callable[[Warehouse, Sequence[str], bool], dict[str, list[dict[str, Any]]]]
+
+
 def scoped_findings_checks(
-    asset: dg.AssetsDefinition, checks: Sequence[ScopedFindingsCheck], **options: Any
-) -> list[dg.AssetChecksDefinition]:
-    """Each of `checks` as a blocking asset check on `asset` (with `options`, such as its automation
-    condition) that runs its query on what the run wrote, or on everything with `whole: true`."""
-    return [_scoped_findings_check(asset, check, **options) for check in checks]
-
-
-def _scoped_findings_check(
-    asset: dg.AssetsDefinition, check: ScopedFindingsCheck, **options: Any
+    asset: dg.AssetsDefinition, checks: Sequence[ScopedFindingsCheck], find: FindQueries, **options: Any
 ) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=asset, name=check.name, description=check.description, blocking=True, **options)
-    def scoped_check(config: CheckScope, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        return findings_check(warehouse, check.query, check.passed_text, whole=config.whole)
+    """`checks` as blocking asset checks on `asset` (each with `options`, such as its automation condition),
+    evaluated in one step by `find`, so that what their queries share is built once: on what the run wrote,
+    or on everything with `whole: true`."""
+    specs = [
+        dg.AssetCheckSpec(check.name, asset=asset, description=check.description, blocking=True, **options)
+        for check in checks
+    ]
 
-    return scoped_check
+    @dg.multi_asset_check(specs=specs, name=f"{asset.key.to_python_identifier()}_findings_checks")
+    def scoped_checks(config: CheckScope, warehouse: WarehouseResource) -> Iterator[dg.AssetCheckResult]:
+        with warehouse.open() as wh:
+            found = find(wh, [check.query for check in checks], config.whole)
+        for check in checks:
+            yield findings_result(
+                found[check.query], check.passed_text, asset_key=asset.key, check_name=check.name
+            )
+
+    return scoped_checks

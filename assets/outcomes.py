@@ -11,6 +11,7 @@ from assets.checks import CheckScope, ScopedFindingsCheck, scoped_findings_check
 from assets.infobank import infobank_reports
 from assets.resources import WarehouseResource
 from pipelines.kst import KST
+from pipelines.outcome_checks import outcome_check_findings
 from pipelines.outcomes import build_delivery_outcomes
 
 
@@ -47,7 +48,8 @@ def delivery_outcomes(
     )
 
 
-# The blocking checks of delivery_outcomes: each a query in sql/checks/ that finds nothing when it holds.
+# The blocking checks of delivery_outcomes: each a query in sql/checks/ that finds nothing when it holds,
+# evaluated together so that the Infobank messages two of them derive again are derived once.
 delivery_outcomes_findings_checks = scoped_findings_checks(
     delivery_outcomes,
     [
@@ -82,14 +84,9 @@ delivery_outcomes_findings_checks = scoped_findings_checks(
             "billed units, refund, activity day ...), and every outcome's key has its stored message.",
         ),
     ],
+    outcome_check_findings,
     automation_condition=WITH_ITS_ASSET,
 )
-(
-    delivery_outcomes_keys_unique,
-    delivery_outcomes_statuses_canonical,
-    delivery_outcomes_no_final_went_back,
-    delivery_outcomes_reconcile_with_ingestion,
-) = delivery_outcomes_findings_checks
 
 
 @dg.asset_check(asset=delivery_outcomes, automation_condition=WITH_ITS_ASSET)

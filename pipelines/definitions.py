@@ -40,7 +40,7 @@ def build_definitions() -> dg.Definitions:
             infobank_lines_balance,
             infobank_quarantine_rate,
             infobank_files_readable,
-            *delivery_outcomes_findings_checks,
+            delivery_outcomes_findings_checks,
             delivery_outcomes_codes_mapped,
             *daily_reports_freshness,
         ],

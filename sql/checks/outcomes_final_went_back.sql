@@ -4,12 +4,8 @@
 --   a message an earlier build saw final (delivery_outcome_finals) is final now, and not in flight;
 --   a message whose source is final (a Cafe24 sendStatus, an Infobank final report, whose code the dictionary
 --   calls final) is final in delivery_outcomes with the status the dictionary gives that code.
--- $whole: every message; else the messages the latest build recomputed (in_check_scope).
-
-CREATE OR REPLACE TEMP TABLE check_infobank_reports AS
-SELECT * FROM infobank_reports
-WHERE in_infobank_check_scope(msgid, $whole);
-
+-- $whole: every message; else the messages the latest build recomputed (in_check_scope). The Infobank
+-- messages are check_infobank_messages (sql/checks/, built first by pipelines/outcome_checks.py).
 WITH outcomes AS (
     SELECT * FROM delivery_outcomes
     WHERE in_outcome_check_scope(message_key, activity_date, $whole)
@@ -23,7 +19,7 @@ source_finals AS (
     WHERE c.is_final AND in_check_scope(m.message_key, $whole)
     UNION ALL
     SELECT infobank_message_key(i.msgid), c.status
-    FROM infobank_messages_of('check_infobank_reports') AS i
+    FROM check_infobank_messages AS i
     INNER JOIN status_codes AS c ON c.vendor = 'infobank' AND c.code_kind = 'report' AND i.err_code = c.code
     WHERE i.has_final AND c.is_final
 ),

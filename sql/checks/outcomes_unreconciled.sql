@@ -4,11 +4,8 @@
 -- not a retry (infobank_messages, key ib-<msgid>). Figures: vendor, account, vendor_message_id, message
 -- type, send mode, sender, carrier, sent_at, activity_date, vendor_status, billed_units, refunded_at,
 -- report_count, has_conflict. Status and finality are judged by outcomes_final_went_back.sql.
--- $whole: every message; else the messages the latest build recomputed (in_check_scope).
-
-CREATE OR REPLACE TEMP TABLE check_infobank_reports AS
-SELECT * FROM infobank_reports
-WHERE in_infobank_check_scope(msgid, $whole);
+-- $whole: every message; else the messages the latest build recomputed (in_check_scope). The Infobank
+-- messages are check_infobank_messages (sql/checks/, built first by pipelines/outcome_checks.py).
 
 WITH sources AS (
     SELECT
@@ -33,7 +30,7 @@ WITH sources AS (
     SELECT
         infobank_message_key(msgid), 'infobank', NULL, msgid, NULL, NULL, NULL, carrier, NULL, activity_date, err_code,
         billed_units, NULL, report_count, has_conflict
-    FROM infobank_messages_of('check_infobank_reports')
+    FROM check_infobank_messages
 ),
 
 outcomes AS (

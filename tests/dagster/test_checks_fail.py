@@ -29,18 +29,35 @@ from assets.infobank import (
 from assets.outcomes import (
     delivery_outcomes,
     delivery_outcomes_codes_mapped,
-    delivery_outcomes_keys_unique,
-    delivery_outcomes_no_final_went_back,
-    delivery_outcomes_reconcile_with_ingestion,
-    delivery_outcomes_statuses_canonical,
+    delivery_outcomes_findings_checks,
 )
 from assets.partitions import range_tags
+from assets.reports import daily_reports
 from assets.resources import Cafe24Resource, InfobankResource, WarehouseResource
 from pipelines.kst import KST
 from pipelines.outcomes import build_delivery_outcomes
 from pipelines.simulator import Cafe24Simulator
 from tests.conftest import ACCOUNT, DAY, SECRET, sms
 
+
+@dataclass(frozen=True)
+class OneOf:
+    """One check of a multi-asset check (which evaluates several in one step), by its name."""
+
+    definition: dg.AssetChecksDefinition
+    name: str
+
+
+delivery_outcomes_keys_unique = OneOf(delivery_outcomes_findings_checks, "delivery_outcomes_keys_unique")
+delivery_outcomes_statuses_canonical = OneOf(
+    delivery_outcomes_findings_checks, "delivery_outcomes_statuses_canonical"
+)
+delivery_outcomes_no_final_went_back = OneOf(
+    delivery_outcomes_findings_checks, "delivery_outcomes_no_final_went_back"
+)
+delivery_outcomes_reconcile_with_ingestion = OneOf(
+    delivery_outcomes_findings_checks, "delivery_outcomes_reconcile_with_ingestion"
+)
 CAFE24_CHECKS = [cafe24_message_keys_unique, cafe24_no_final_status_went_back, cafe24_reads_balance]
 INFOBANK_CHECKS = [infobank_lines_balance, infobank_quarantine_rate, infobank_files_readable]
 OUTCOME_CHECKS = [
@@ -51,6 +68,8 @@ OUTCOME_CHECKS = [
     delivery_outcomes_codes_mapped,
 ]
 ALL_CHECKS = [*CAFE24_CHECKS, *INFOBANK_CHECKS, *OUTCOME_CHECKS]
+# What a run is given: the definitions, each multi-asset check once.
+OUTCOME_CHECK_DEFINITIONS = [delivery_outcomes_findings_checks, delivery_outcomes_codes_mapped]
 
 # The Cafe24 messages, known by their recipient (digits as stored).
 DELIVERED = "01020000001"  # delivered at the first read, never changed: it has no history row
@@ -95,7 +114,8 @@ def infobank_and_outcomes_run(warehouse: Path, reports: Path) -> dg.ExecuteInPro
         "warehouse": WarehouseResource(database=str(warehouse)),
     }
     return dg.materialize(
-        [infobank_reports, delivery_outcomes, *INFOBANK_CHECKS, *OUTCOME_CHECKS], resources=resources
+        [infobank_reports, delivery_outcomes, *INFOBANK_CHECKS, *OUTCOME_CHECK_DEFINITIONS],
+        resources=resources,
     )
 
 
@@ -150,18 +170,22 @@ def key_to(path: Path, recipient: str, ordinal: int = 0) -> str:
 
 
 def evaluate(
-    check: dg.AssetChecksDefinition, path: Path, reports: Path, whole: bool = True
+    check: dg.AssetChecksDefinition | OneOf, path: Path, reports: Path, whole: bool = True
 ) -> dg.AssetCheckResult:
     """The check, called directly with the resources it asks for, on the warehouse at `path`; a check that
-    can look at what the run wrote or at everything looks at everything (`whole`), as an audit would."""
+    can look at what the run wrote or at everything looks at everything (`whole`), as an audit would. One
+    check of a multi-asset check gives its own result."""
+    definition = check.definition if isinstance(check, OneOf) else check
     resources = {
         "warehouse": WarehouseResource(database=str(path)),
         "infobank": InfobankResource(reports_dir=str(reports), max_quarantine_rate=0.01),
     }
-    arguments = {key: value for key, value in resources.items() if key in check.required_resource_keys}
-    if check in SCOPED_CHECKS:
+    arguments = {key: value for key, value in resources.items() if key in definition.required_resource_keys}
+    if check in SCOPED_CHECKS or isinstance(check, OneOf):
         arguments["config"] = CheckScope(whole=whole)
-    return check(**arguments)
+    if isinstance(check, OneOf):
+        return next(result for result in definition(**arguments) if result.check_name == check.name)
+    return definition(**arguments)
 
 
 # The checks that look at what the latest build or load wrote, unless asked to look at everything.
@@ -174,7 +198,7 @@ SCOPED_CHECKS = (
 
 
 def fails(
-    check: dg.AssetChecksDefinition,
+    check: dg.AssetChecksDefinition | OneOf,
     path: Path,
     reports: Path,
     *says: str,
@@ -189,9 +213,9 @@ def fails(
     return result
 
 
-def name(check: dg.AssetChecksDefinition) -> str:
+def name(check: dg.AssetChecksDefinition | OneOf) -> str:
     """The check's name, as the UI and the run summary show it."""
-    return next(iter(check.check_keys)).name
+    return check.name if isinstance(check, OneOf) else next(iter(check.check_keys)).name
 
 
 # The clean warehouse
@@ -577,3 +601,26 @@ def test_duplicates_are_looked_for_among_what_the_latest_build_or_load_wrote_and
         daily = evaluate(check, copy, clean.reports, whole=False)
         assert daily.passed, daily.description
         assert not evaluate(check, copy, clean.reports, whole=True).passed
+
+
+def test_a_failed_blocking_outcome_check_keeps_the_reports_from_being_built(tmp_path):
+    """The findings checks of delivery_outcomes run in one step; one of them failing stops what is built on
+    delivery_outcomes, as a blocking check must, and names itself."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.log").write_text("\n".join(REPORTS) + "\n", encoding="utf-8")
+    warehouse = WarehouseResource(database=str(tmp_path / "warehouse.duckdb"))
+    with warehouse.open() as wh:  # a dictionary edited by hand: delivered reports map to no canonical status
+        wh.connection.execute(
+            "UPDATE status_codes SET status = 'lost' WHERE vendor = 'infobank' AND code = '1000'"
+        )
+    result = dg.materialize(
+        [infobank_reports, delivery_outcomes, delivery_outcomes_findings_checks, daily_reports],
+        resources={"infobank": InfobankResource(reports_dir=str(reports)), "warehouse": warehouse},
+        raise_on_error=False,
+    )
+    assert not result.success
+    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    assert failed == {"delivery_outcomes_statuses_canonical"}
+    built = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert built == {"infobank_reports", "delivery_outcomes"}  # no daily_reports on a failed blocking check
