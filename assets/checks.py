@@ -63,28 +63,45 @@ class ScopedFindingsCheck:
     description: str
 
 
-# How a set of finding checks gets its findings: the warehouse, the queries, `whole`; the findings by query.
-FindQueries = Callable[[Warehouse, Sequence[str], bool], dict[str, list[dict[str, Any]]]]
+# How a set of finding checks gets its findings: given the warehouse and `whole`, a function of a query.
+FindingsOf = Callable[[Warehouse, bool], Callable[[str], list[dict[str, Any]]]]
 
 
 def scoped_findings_checks(
-    asset: dg.AssetsDefinition, checks: Sequence[ScopedFindingsCheck], find: FindQueries, **options: Any
+    asset: dg.AssetsDefinition, checks: Sequence[ScopedFindingsCheck], findings_of: FindingsOf, **options: Any
 ) -> dg.AssetChecksDefinition:
     """`checks` as blocking asset checks on `asset` (each with `options`, such as its automation condition),
-    evaluated in one step by `find`, so that what their queries share is built once: on what the run wrote,
-    or on everything with `whole: true`."""
+    evaluated in one step on one connection (`findings_of`), so that what their queries share is built
+    once: on what the run wrote, or on everything with `whole: true`. Each check can also run alone, and a
+    query that raises fails its own check (error, with the error's text), not the others."""
     specs = [
         dg.AssetCheckSpec(check.name, asset=asset, description=check.description, blocking=True, **options)
         for check in checks
     ]
 
-    @dg.multi_asset_check(specs=specs, name=f"{asset.key.to_python_identifier()}_findings_checks")
-    def scoped_checks(config: CheckScope, warehouse: WarehouseResource) -> Iterator[dg.AssetCheckResult]:
+    @dg.multi_asset_check(
+        specs=specs, name=f"{asset.key.to_python_identifier()}_findings_checks", can_subset=True
+    )
+    def scoped_checks(
+        context: dg.AssetCheckExecutionContext, config: CheckScope, warehouse: WarehouseResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        selected = {key.name for key in context.selected_asset_check_keys}
         with warehouse.open() as wh:
-            found = find(wh, [check.query for check in checks], config.whole)
-        for check in checks:
-            yield findings_result(
-                found[check.query], check.passed_text, asset_key=asset.key, check_name=check.name
-            )
+            find = findings_of(wh, config.whole)
+            for check in checks:
+                if check.name not in selected:
+                    continue
+                named = {"asset_key": asset.key, "check_name": check.name}
+                try:
+                    findings = find(check.query)
+                except Exception as error:  # the other checks still report
+                    yield dg.AssetCheckResult(
+                        passed=False,
+                        severity=dg.AssetCheckSeverity.ERROR,
+                        description=f"the check could not run: {type(error).__name__}: {error}",
+                        **named,
+                    )
+                    continue
+                yield findings_result(findings, check.passed_text, **named)
 
     return scoped_checks

@@ -11,7 +11,7 @@ from assets.checks import CheckScope, ScopedFindingsCheck, scoped_findings_check
 from assets.infobank import infobank_reports
 from assets.resources import WarehouseResource
 from pipelines.kst import KST
-from pipelines.outcome_checks import outcome_check_findings
+from pipelines.outcome_checks import OutcomeChecks
 from pipelines.outcomes import build_delivery_outcomes
 
 
@@ -84,7 +84,7 @@ delivery_outcomes_findings_checks = scoped_findings_checks(
             "billed units, refund, activity day ...), and every outcome's key has its stored message.",
         ),
     ],
-    outcome_check_findings,
+    lambda wh, whole: OutcomeChecks(wh, whole).findings,
     automation_condition=WITH_ITS_ASSET,
 )
 

@@ -25,7 +25,6 @@ from pipelines.report_page import (
     read_pages_figures,
     render_daily_report,
     report_as_of,
-    split_by_day,
 )
 from pipelines.reports import REPORT_TABLES
 from pipelines.settings import DEFAULT_SETTLE_HOURS
@@ -126,7 +125,8 @@ def export_due_days(
             contents = read_days(warehouse, pages)
         except OSError:
             raise
-        except Exception:  # each day is then read alone (below): only the day at fault fails
+        except Exception as error:  # each day is then read alone (below): only the day at fault fails
+            progress(f"report_day_files: {len(batch)} days read together failed ({_describe(error)}); alone")
             contents = {}
         for day, page in zip(batch, pages, strict=True):
             try:
@@ -163,20 +163,20 @@ def _page_as_of(
 
 
 def read_days(warehouse: Warehouse, pages: list[PageAsOf]) -> dict[date, DayContent]:
-    """What the folders of `pages`' days hold, by day, each query run once for all of them."""
-    days = [page.day for page in pages]
+    """What the folders of `pages`' days hold, by day: the pages' figures read together (each query once for
+    all of them), each report table's rows a day at a time. The rows are read by day because pandas types a
+    column by the rows it holds (int64, or Int64 with a missing value): read together, a day's Parquet file
+    would depend on the days read with it."""
     figures = read_pages_figures(warehouse, pages)
-    rows = {
-        table: split_by_day(
-            warehouse.run("reports/day_rows", table=table, days=days).df(),
-            "activity_date",
-            days,
-            keep_column=True,
-        )
-        for table in REPORT_TABLES
-    }
     return {
-        day: DayContent(figures[day], {table: rows[table][day] for table in REPORT_TABLES}) for day in days
+        page.day: DayContent(
+            figures[page.day],
+            {
+                table: warehouse.run("reports/day_rows", table=table, day=page.day).df()
+                for table in REPORT_TABLES
+            },
+        )
+        for page in pages
     }
 
 

@@ -4,7 +4,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Generator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -157,18 +157,23 @@ def read_ahead(
             first_pages.append(client.request_first_page(*reads[index + 1]))
         return client.fetch_window(*reads[index], first=first_pages[index])
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read_ahead") as reader:
-        upcoming = reader.submit(read, 0)
-        try:
-            for following in range(1, len(reads) + 1):
-                listing = upcoming.result()
-                if following < len(reads):
-                    upcoming = reader.submit(read, following)
-                yield listing
-        finally:
-            upcoming.cancel()  # once the caller stops (a failure), a read not started yet never starts
-            for first in first_pages:
-                first.page.cancel()
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read_ahead") as reader:
+            upcoming = reader.submit(read, 0)
+            try:
+                for following in range(1, len(reads) + 1):
+                    listing = upcoming.result()
+                    if following < len(reads):
+                        upcoming = reader.submit(read, following)
+                    yield listing
+            finally:
+                upcoming.cancel()  # once the caller stops (a failure), a read not started yet never starts
+    finally:
+        # After a read under way has ended (leaving the executor waits for it), no first page it asked for
+        # is requested any more, and none still in flight outlives the reads.
+        for first in first_pages:
+            first.page.cancel()
+        wait([first.page for first in first_pages])
 
 
 def ingest_cafe24(

@@ -41,7 +41,7 @@ COUNTS = ("lines_read", "reports_accepted", "retries", "quarantined", "blank_lin
 # Text parsed per statement set: large enough to keep both of DuckDB's threads busy, small enough for the
 # copying of the next chunk to overlap the parsing of this one from the start (the first chunk is copied
 # while nothing else runs) and for a chunk's parsed lines to fit in memory. 64 MiB loaded 2 and 5 million
-# lines in 7.3 and 18.3 s, 256 MiB in 10.7 and 23.4 s (docs/performance.md).
+# lines in 7.3 and 18.3 s, 256 MiB in 10.7 and 23.4 s (docs/infobank-ingestion.md).
 CHUNK_BYTES = 64 * 2**20
 
 

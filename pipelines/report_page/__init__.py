@@ -12,7 +12,6 @@ from pipelines.report_page.figures import (
     read_daily_figures,
     read_pages_figures,
     report_as_of,
-    split_by_day,
 )
 from pipelines.report_page.page import render_page
 from pipelines.warehouse import Warehouse
@@ -24,7 +23,6 @@ __all__ = [
     "read_pages_figures",
     "render_daily_report",
     "report_as_of",
-    "split_by_day",
 ]
 
 

@@ -78,10 +78,10 @@ def read_pages_figures(warehouse: Warehouse, pages: Sequence[PageAsOf]) -> dict[
     """The figures of several pages (as read_daily_figures reads one), by day: each relation of
     sql/report_page/ is queried once for all of them, not once a page."""
     days = [page.day for page in pages]
+    if len(set(days)) != len(days):
+        raise ValueError("each page's day once: the trend queries would count a day given twice twice")
     per_day = {
-        name: split_by_day(
-            warehouse.run(f"report_page/{name}", days=days).df(), "page_day", days, keep_column=False
-        )
+        name: _split_by_page(warehouse.run(f"report_page/{name}", days=days).df(), days)
         for name in ("delivery_rate", "failure_reasons", "carriers", "refunds", "billing")
     }
     findings: dict[date, dict[str, Finding]] = {day: {} for day in days}
@@ -118,11 +118,9 @@ def read_pages_figures(warehouse: Warehouse, pages: Sequence[PageAsOf]) -> dict[
     }
 
 
-def split_by_day(
-    frame: pd.DataFrame, column: str, days: Sequence[date], *, keep_column: bool
-) -> dict[date, pd.DataFrame]:
-    """The rows of `frame` whose DATE `column` is each of `days`, in their order and indexed from 0, as a
-    query of that day alone gives them (with `column` or without it)."""
-    of_day = frame[column].dt.date.to_numpy()
-    rows = frame if keep_column else frame.drop(columns=column)
+def _split_by_page(frame: pd.DataFrame, days: Sequence[date]) -> dict[date, pd.DataFrame]:
+    """The rows of `frame` for each of `days` (its page_day column), in their order, without that column and
+    indexed from 0, as a query of that day alone gives them."""
+    of_day = frame["page_day"].dt.date.to_numpy()
+    rows = frame.drop(columns="page_day")
     return {day: rows[of_day == day].reset_index(drop=True) for day in days}

@@ -7,12 +7,15 @@
 -- The rule, as a table macro over any relation shaped like infobank_reports holding every report of the
 -- messages it covers: the view below applies it to all reports, and the outcome build to the reports of the
 -- messages that changed only (sql/staging/stg_infobank_outcomes.sql), so a build costs what changed, not what is stored.
--- The columns of infobank_reports the rule reads: a relation given to it needs these, and the build and the
--- checks copy only these of the reports they give it (a narrower copy is cheaper to make and to aggregate).
-CREATE OR REPLACE MACRO infobank_rule_columns() AS [
-    'source_file', 'line_number', 'received_at', 'msgid', 'to_number', 'to_country', 'ref', 'network',
-    'carrier', 'err_code', 'rescnt', 'sent_at', 'is_final', 'report_fingerprint', 'is_retry', 'file_id'
-];
+-- The stored reports with the columns the rule reads: a relation given to it needs these, and the build and
+-- the checks copy only these of the reports they give it (a narrower copy is cheaper to make and aggregate).
+CREATE OR REPLACE MACRO infobank_rule_reports() AS TABLE
+    SELECT
+        COLUMNS(LAMBDA name: list_contains([
+            'source_file', 'line_number', 'received_at', 'msgid', 'to_number', 'to_country', 'ref', 'network',
+            'carrier', 'err_code', 'rescnt', 'sent_at', 'is_final', 'report_fingerprint', 'is_retry', 'file_id'
+        ], name))
+    FROM infobank_reports;
 
 CREATE OR REPLACE MACRO infobank_messages_of(reports) AS TABLE
     WITH ranked AS (

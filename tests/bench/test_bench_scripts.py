@@ -51,3 +51,16 @@ def test_the_receiver_benchmark_acknowledges_every_report():
     assert "PASS  every report acknowledged" in output
     levels = [line.split()[0] for line in output.splitlines() if line.split() and line.split()[0].isdigit()]
     assert levels == ["1", "16", "64"]
+
+
+def test_the_whole_run_benchmark_stores_every_message_and_line_and_prints_both_floors():
+    output = run_bench(
+        "pipeline_run.py", "--days", "2", "--per-day", "60", "--lines", "3000", "--skip", "history", "naive"
+    )
+    for verdict in (
+        "PASS  Cafe24 @ 0 ms: every message stored",
+        "PASS  Cafe24 @ 50 ms: every message stored",
+        "PASS  Infobank: every line read",
+    ):
+        assert verdict in output, output
+    assert "floor: bare sequential @ 0 ms" in output and "the same with xmltodict @ 0 ms" in output

@@ -184,6 +184,7 @@ def evaluate(
     if check in SCOPED_CHECKS or isinstance(check, OneOf):
         arguments["config"] = CheckScope(whole=whole)
     if isinstance(check, OneOf):
+        arguments["context"] = dg.build_asset_check_context()
         return next(result for result in definition(**arguments) if result.check_name == check.name)
     return definition(**arguments)
 
@@ -624,3 +625,28 @@ def test_a_failed_blocking_outcome_check_keeps_the_reports_from_being_built(tmp_
     assert failed == {"delivery_outcomes_statuses_canonical"}
     built = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert built == {"infobank_reports", "delivery_outcomes"}  # no daily_reports on a failed blocking check
+
+
+def test_a_query_that_cannot_run_fails_its_own_checks_and_the_others_still_report(clean, copy):
+    execute(copy, "DROP TABLE infobank_stored_files")  # the message rule joins it: its derivation raises
+    for check in (delivery_outcomes_no_final_went_back, delivery_outcomes_reconcile_with_ingestion):
+        result = evaluate(check, copy, clean.reports)
+        assert not result.passed and result.severity == dg.AssetCheckSeverity.ERROR
+        assert (result.description or "").startswith("the check could not run: CatalogException")
+    for check in (delivery_outcomes_keys_unique, delivery_outcomes_statuses_canonical):
+        assert evaluate(check, copy, clean.reports).passed
+
+
+def test_one_outcome_check_can_run_alone(clean, copy):
+    """As from the UI's "execute" on one check: a job selecting it runs it and no other."""
+    key = dg.AssetCheckKey(delivery_outcomes.key, "delivery_outcomes_keys_unique")
+    defs = dg.Definitions(
+        assets=[delivery_outcomes],
+        asset_checks=[delivery_outcomes_findings_checks],
+        jobs=[dg.define_asset_job("one_check", selection=dg.AssetSelection.checks(key))],
+        resources={"warehouse": WarehouseResource(database=str(copy))},
+    )
+    result = defs.resolve_job_def("one_check").execute_in_process()
+    assert [(e.check_name, e.passed) for e in result.get_asset_check_evaluations()] == [
+        ("delivery_outcomes_keys_unique", True)
+    ]

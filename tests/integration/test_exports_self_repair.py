@@ -99,7 +99,7 @@ def assert_exports_current(setup: Setup, days: list[date]) -> None:
             folder = setup.output_dir / day.isoformat()
             assert sorted(path.name for path in folder.iterdir()) == FILES, day
             for table in REPORT_TABLES:
-                expected = warehouse.run("reports/day_rows", table=table, days=[day]).df()
+                expected = warehouse.run("reports/day_rows", table=table, day=day).df()
                 parquet = pd.read_parquet(folder / f"{table}.parquet")
                 pd.testing.assert_frame_equal(parquet, expected, check_dtype=False)
                 csv = pd.read_csv(folder / f"{table}.csv", encoding="utf-8-sig")
