@@ -36,8 +36,8 @@ DAY_FILES = (*(f"{table}.{kind}" for table in REPORT_TABLES for kind in ("csv", 
 # A cell starting with one of these is run as a formula by spreadsheets (OWASP: CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LONGEST_FAILURE = 300  # characters of an export failure's message kept in the run's metadata
-# Due days read together: each query of their pages and rows runs once for the batch, not once a day (a query
-# costs a millisecond or more however few rows it returns; a backfill has dozens of days).
+# Due days whose pages are read together: each query of the pages runs once for the batch, not once a day (a
+# query costs a millisecond or more however few rows it returns; a backfill has dozens of days).
 DAYS_PER_BATCH = 31
 
 
@@ -53,7 +53,7 @@ class DueDay:
 
 
 @dataclass(frozen=True)
-class DayContent:
+class _DayContent:
     """What a day's folder holds, read from the warehouse: the page's figures and each report table's rows."""
 
     figures: DailyFigures
@@ -122,7 +122,7 @@ def export_due_days(
         batch = due[start : start + DAYS_PER_BATCH]
         pages = [_page_as_of(day.day, day.built_at, day.settle_hours, as_of) for day in batch]
         try:
-            contents = read_days(warehouse, pages)
+            contents = _read_days(warehouse, pages)
         except OSError:
             raise
         except Exception as error:  # each day is then read alone (below): only the day at fault fails
@@ -130,8 +130,8 @@ def export_due_days(
             contents = {}
         for day, page in zip(batch, pages, strict=True):
             try:
-                content = contents.get(day.day) or read_days(warehouse, [page])[day.day]
-                files = write_day(output_dir, content)
+                content = contents.get(day.day) or _read_days(warehouse, [page])[day.day]
+                files = _write_day(output_dir, content)
             except OSError:
                 raise
             except Exception as error:  # one day's data must not cost the other days their files
@@ -162,14 +162,14 @@ def _page_as_of(
     return PageAsOf(day, now, settle_hours)
 
 
-def read_days(warehouse: Warehouse, pages: list[PageAsOf]) -> dict[date, DayContent]:
+def _read_days(warehouse: Warehouse, pages: list[PageAsOf]) -> dict[date, _DayContent]:
     """What the folders of `pages`' days hold, by day: the pages' figures read together (each query once for
     all of them), each report table's rows a day at a time. The rows are read by day because pandas types a
     column by the rows it holds (int64, or Int64 with a missing value): read together, a day's Parquet file
     would depend on the days read with it."""
     figures = read_pages_figures(warehouse, pages)
     return {
-        page.day: DayContent(
+        page.day: _DayContent(
             figures[page.day],
             {
                 table: warehouse.run("reports/day_rows", table=table, day=page.day).df()
@@ -216,10 +216,10 @@ def export_report_day(
     as refund_missing; by default, those the report tables were last built with, so the page agrees with
     the tables exported beside it."""
     page = _page_as_of(day, now, settle_hours, report_as_of(warehouse))
-    return write_day(output_dir, read_days(warehouse, [page])[day])
+    return _write_day(output_dir, _read_days(warehouse, [page])[day])
 
 
-def write_day(output_dir: Path, content: DayContent) -> list[Path]:
+def _write_day(output_dir: Path, content: _DayContent) -> list[Path]:
     """Write a day's files from what was read of it. The page is drawn before any file is written: a day
     whose page cannot be drawn keeps its earlier files."""
     html = draw_page(content.figures)

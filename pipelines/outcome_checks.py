@@ -31,11 +31,3 @@ class OutcomeChecks:
                 self.warehouse.materialize(relation, whole=self.whole)
             self._inputs_built = True
         return self.warehouse.records(f"checks/{query}", whole=self.whole)
-
-
-def outcome_check_findings(
-    warehouse: Warehouse, queries: list[str], whole: bool
-) -> dict[str, list[dict[str, Any]]]:
-    """Each query's findings, by query (OutcomeChecks.findings)."""
-    checks = OutcomeChecks(warehouse, whole)
-    return {query: checks.findings(query) for query in queries}

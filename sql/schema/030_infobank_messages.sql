@@ -4,9 +4,6 @@
 -- "Received last" orders by received_at; a report that carries none (bare query-string files) takes its
 -- file's modification time, the last moment it can have arrived; ties go to the later file name and line.
 
--- The rule, as a table macro over any relation shaped like infobank_reports holding every report of the
--- messages it covers: the view below applies it to all reports, and the outcome build to the reports of the
--- messages that changed only (sql/staging/stg_infobank_outcomes.sql), so a build costs what changed, not what is stored.
 -- The stored reports with the columns the rule reads: a relation given to it needs these, and the build and
 -- the checks copy only these of the reports they give it (a narrower copy is cheaper to make and aggregate).
 CREATE OR REPLACE MACRO infobank_rule_reports() AS TABLE
@@ -17,6 +14,9 @@ CREATE OR REPLACE MACRO infobank_rule_reports() AS TABLE
         ], name))
     FROM infobank_reports;
 
+-- The rule, as a table macro over any relation shaped like infobank_reports holding every report of the
+-- messages it covers: the view below applies it to all reports, and the outcome build to the reports of the
+-- messages that changed only (sql/staging/stg_infobank_outcomes.sql), so a build costs what changed, not what is stored.
 CREATE OR REPLACE MACRO infobank_messages_of(reports) AS TABLE
     WITH ranked AS (
         SELECT

@@ -7,7 +7,7 @@ import pytest
 from pipelines.cafe24.ingest import ingest_cafe24
 from pipelines.infobank.ingest import ingest_infobank
 from pipelines.kst import KST
-from pipelines.outcome_checks import outcome_check_findings
+from pipelines.outcome_checks import OutcomeChecks
 from pipelines.outcomes import build_delivery_outcomes
 from tests.conftest import ACCOUNT, DAY, sms
 
@@ -93,7 +93,8 @@ def test_rebuilding_gives_the_same_table_and_every_check_holds(simulator, client
     assert sorted(outcomes(warehouse).items()) == first
     queries = ["outcomes_duplicate_keys", "outcomes_statuses_not_canonical", "outcomes_unreconciled",
                "outcomes_final_went_back"]  # fmt: skip
-    assert outcome_check_findings(warehouse, queries, whole=True) == {query: [] for query in queries}
+    checks = OutcomeChecks(warehouse, whole=True)
+    assert {query: checks.findings(query) for query in queries} == {query: [] for query in queries}
     assert warehouse.rows("checks/outcomes_unmapped_codes", whole=True) == [("infobank", "4999", 1)]
 
 
@@ -153,6 +154,4 @@ def test_the_settle_window_running_out_is_a_change_by_itself(simulator, client, 
     build_delivery_outcomes(warehouse, at(DAY, hours=20))
     summary = build_delivery_outcomes(warehouse, at(DAY + timedelta(days=5)))
     assert rebuilt(summary) == {"cafe24": 1}
-    assert outcome_check_findings(warehouse, ["outcomes_final_went_back"], whole=True) == {
-        "outcomes_final_went_back": []
-    }
+    assert OutcomeChecks(warehouse, whole=True).findings("outcomes_final_went_back") == []
