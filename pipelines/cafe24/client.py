@@ -67,8 +67,9 @@ class FetchedPage:
 
 
 class RequestTally:
-    """The requests made for one window (retries included), counted as they are made: pages of two windows
-    can be in flight at once (the next window's first page), and each request counts for its own window."""
+    """The requests made for one window (retries included), counted as they are made: pages of several
+    windows can be in flight at once (the reads ahead, the next window's first page), and each request counts
+    for its own window."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -1,8 +1,10 @@
 """Cafe24 ingestion: read each window of a date range and commit its rows, one transaction per window."""
 
 import json
+import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import closing
@@ -13,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipelines.cafe24.answer import RECORD_FIELDS
-from pipelines.cafe24.client import SmsListClient, WindowListing
+from pipelines.cafe24.client import FirstPage, SmsListClient, WindowListing
 from pipelines.cafe24.windows import (
     DEFAULT_LOOKBACK_DAYS,
     MAX_WINDOW_DAYS,
@@ -24,6 +26,9 @@ from pipelines.cafe24.windows import (
 from pipelines.warehouse import Warehouse
 
 MATCH_PASSES = (1, 2, 3, 4)
+# Window reads under way while one is written. One read alone leaves the client's threads idle at the end of
+# each window (its last pages fewer than the threads); two keep them busy.
+READS_AT_ONCE = 2
 # The tables a window read writes, in order (sql/writes/<table>.sql); the read's record comes last.
 CAFE24_WRITES = (
     "cafe24_status_history",
@@ -143,34 +148,44 @@ def write_window(warehouse: Warehouse, account: str, listing: WindowListing) -> 
 
 
 def read_ahead(
-    client: SmsListClient, reads: list[tuple[Window, SmsType]]
+    client: SmsListClient, reads: list[tuple[Window, SmsType]], at_once: int = READS_AT_ONCE
 ) -> Generator[WindowListing, None, None]:
-    """Each read's listing, in order, with the next one read in the background while the caller writes
-    this one: at most one window is read ahead, and its pages go through the client's one pool. Each read
-    asks for the first page of the read after it as it starts, so no read waits a round trip alone."""
+    """Each read's listing, in order, with up to `at_once` later reads under way while the caller writes
+    this one; their pages all go through the client's one pool, so its threads stay busy at the end of a
+    window, when a single read has fewer pages left than threads. Each read asks for the first page of the
+    read after it as it starts, so no read waits a round trip alone."""
     if not reads:
         return
-    first_pages = [client.request_first_page(*reads[0])]
+    first_pages: list[FirstPage] = []
+    asking = threading.Lock()
+
+    def ask_first_pages(through: int) -> None:
+        with asking:  # in order, each once, whichever read asks
+            while len(first_pages) <= min(through, len(reads) - 1):
+                first_pages.append(client.request_first_page(*reads[len(first_pages)]))
 
     def read(index: int) -> WindowListing:
-        if index + 1 < len(reads):
-            first_pages.append(client.request_first_page(*reads[index + 1]))
+        ask_first_pages(index + 1)
         return client.fetch_window(*reads[index], first=first_pages[index])
 
+    ask_first_pages(0)
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read_ahead") as reader:
-            upcoming = reader.submit(read, 0)
+        with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="read_ahead") as reader:
+            upcoming = deque(reader.submit(read, index) for index in range(min(at_once, len(reads))))
+            submitted = len(upcoming)
             try:
-                for following in range(1, len(reads) + 1):
-                    listing = upcoming.result()
-                    if following < len(reads):
-                        upcoming = reader.submit(read, following)
+                while upcoming:
+                    listing = upcoming.popleft().result()
+                    if submitted < len(reads):
+                        upcoming.append(reader.submit(read, submitted))
+                        submitted += 1
                     yield listing
             finally:
-                upcoming.cancel()  # once the caller stops (a failure), a read not started yet never starts
+                for future in upcoming:  # once the caller stops (a failure), a read not started never starts
+                    future.cancel()
     finally:
-        # After a read under way has ended (leaving the executor waits for it), no first page it asked for
-        # is requested any more, and none still in flight outlives the reads.
+        # After the reads under way have ended (leaving the executor waits for them), no first page they
+        # asked for is requested any more, and none still in flight outlives the reads.
         for first in first_pages:
             first.page.cancel()
         wait([first.page for first in first_pages])
@@ -187,7 +202,7 @@ def ingest_cafe24(
     progress: Callable[[str], None] = lambda _: None,
 ) -> IngestStats:
     """Read first_day..last_day (plus `lookback_days` before it) window by window, SMS and LMS, into the
-    warehouse. The next window is fetched while the current one is written."""
+    warehouse. The next windows are fetched while the current one is written (read_ahead)."""
     started = time.perf_counter()
     read_from = first_day - timedelta(days=lookback_days)
     stats = IngestStats(first_day=read_from, last_day=last_day)

@@ -1,5 +1,5 @@
-"""The Cafe24 ingestion reads at most one window ahead of the one being written, in order, each read asking
-for the next read's first page as it starts."""
+"""The Cafe24 ingestion reads up to READS_AT_ONCE windows ahead of the one being written, in order, each read
+asking for the next read's first page as it starts."""
 
 import threading
 from concurrent.futures import Future
@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from pipelines.cafe24.client import FirstPage, RequestTally
-from pipelines.cafe24.ingest import read_ahead
+from pipelines.cafe24.ingest import READS_AT_ONCE, read_ahead
 from pipelines.cafe24.windows import SmsType, Window
 
 
@@ -16,10 +16,11 @@ class RecordingClient:
     """Stands in for SmsListClient's request_first_page and fetch_window: records which first pages were
     requested and which reads started, and returns the read itself."""
 
-    def __init__(self, fail_on: int | None = None) -> None:
+    def __init__(self, fail_on: int | None = None, barrier: threading.Barrier | None = None) -> None:
         self.first_pages: list[int] = []
         self.started: list[int] = []
         self.fail_on = fail_on
+        self.barrier = barrier
         self.lock = threading.Lock()
 
     def request_first_page(self, window: Window, sms_type: SmsType) -> FirstPage:
@@ -31,11 +32,17 @@ class RecordingClient:
 
     def fetch_window(self, window: Window, sms_type: SmsType, first: FirstPage) -> tuple[Window, SmsType]:
         assert (first.window, first.sms_type) == (window, sms_type)  # each read gets its own first page
+        read = window.last_day.day
         with self.lock:
-            self.started.append(window.last_day.day)
-            # A read starts with its own first page and the next read's requested, never one further.
-            assert self.first_pages == list(range(1, min(window.last_day.day + 1, len(READS)) + 1))
-        if window.last_day.day == self.fail_on:
+            self.started.append(read)
+            # A read starts with its own first page and the next read's requested, in order; no first page
+            # further than the one after the furthest read started.
+            assert self.first_pages[: read + 1] == list(range(1, min(read + 1, len(READS)) + 1))
+            assert self.first_pages == list(range(1, len(self.first_pages) + 1))
+            assert len(self.first_pages) <= min(max(self.started) + 1, len(READS))
+        if self.barrier is not None and read <= self.barrier.parties:
+            self.barrier.wait(timeout=5)
+        if read == self.fail_on:
             raise RuntimeError(f"read {window} failed")
         return window, sms_type
 
@@ -43,27 +50,43 @@ class RecordingClient:
 READS = [(Window.day(date(2026, 11, day)), SmsType.SMS) for day in range(1, 7)]
 
 
-def test_listings_come_in_order_with_at_most_one_read_ahead_of_the_writer():
+@pytest.mark.parametrize("at_once", [1, 2, 3])
+def test_listings_come_in_order_with_at_most_the_given_reads_ahead_of_the_writer(at_once):
     client = RecordingClient()
     seen = []
-    for listing in read_ahead(client, READS):
+    for listing in read_ahead(client, READS, at_once=at_once):
         seen.append(listing)
-        # While the caller holds read n, reads up to n + 1 may have started, never n + 2.
-        assert len(client.started) <= len(seen) + 1
+        # While the caller holds read n, reads up to n + at_once may have started, never further.
+        with client.lock:
+            assert len(client.started) <= len(seen) + at_once
     assert seen == READS
-    assert client.started == [1, 2, 3, 4, 5, 6]
+    assert sorted(client.started) == [1, 2, 3, 4, 5, 6]
     assert client.first_pages == [1, 2, 3, 4, 5, 6]
 
 
-def test_a_failed_read_stops_the_listings_and_no_later_read_starts():
+def test_the_reads_ahead_are_under_way_at_once():
+    # Two reads wait for each other: they only both get past the barrier if both are under way together
+    # (one read at a time would leave the first waiting until the barrier breaks).
+    assert READS_AT_ONCE >= 2
+    client = RecordingClient(barrier=threading.Barrier(2))
+    assert list(read_ahead(client, READS)) == READS
+
+
+@pytest.mark.parametrize("at_once", [1, 2, 3])
+def test_a_failed_read_stops_the_listings_and_no_read_after_those_ahead_starts(at_once):
     client = RecordingClient(fail_on=3)
     seen = []
     with pytest.raises(RuntimeError, match="failed"):
-        for listing in read_ahead(client, READS):
+        for listing in read_ahead(client, READS, at_once=at_once):
             seen.append(listing)
     assert seen == READS[:2]
-    assert client.started == [1, 2, 3]
-    assert client.first_pages == [1, 2, 3, 4]  # the failed read's next first page, no further
+    # Read 3 failed while the caller held read 2: reads up to 2 + at_once may have started (one submitted
+    # but not started when the failure is seen is cancelled), none after; their first pages, none further.
+    started = sorted(client.started)
+    assert started[:3] == [1, 2, 3] and started == list(range(1, len(started) + 1))
+    assert len(started) <= 2 + at_once
+    assert client.first_pages == list(range(1, len(client.first_pages) + 1))
+    assert len(client.first_pages) <= len(started) + 1
 
 
 def test_no_reads_yield_nothing():
